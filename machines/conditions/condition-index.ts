@@ -1,0 +1,329 @@
+/**
+ * The controller's index of conditions: which actions wait on which resources.
+ *
+ * A *gate* is one action of one resource (e.g. START of app1). It opens when it was requested
+ * and every condition on it holds; it then fires at the latest of their due times. A *watch*
+ * is one condition: "every member reached `state`" plus a delay. Watches are indexed by
+ * member, so a state change touches only the watches on that resource: its cost does not grow
+ * with the size of the experiment. Nothing here does I/O or reads a clock; times come in.
+ */
+import { STATE_ORDER, stateRank, type ResourceAction, type ResourceState } from '../lifecycle.js';
+
+export type WatchKind = 'condition' | 'barrier' | 'dependency' | 'release-order' | 'wait';
+
+export interface Watch {
+  readonly kind: WatchKind;
+  readonly members: readonly string[];
+  readonly state: ResourceState;
+  readonly rank: number;
+  readonly delay: number;
+  /** Strict watches ignore the rule that a non-critical failure counts as every state. */
+  readonly strict: boolean;
+  pending: number;
+  reachedAt: number;
+  satisfied: boolean;
+  readonly targets: Gate[];
+  listener?: (dueAt: number) => void;
+}
+
+export type GateStatus = 'waiting' | 'scheduled' | 'fired' | 'cancelled';
+
+export interface Gate {
+  readonly guid: string;
+  readonly action: ResourceAction;
+  requested: boolean;
+  /** Conditions not yet satisfied, the resource's own lifecycle requirement included. */
+  pending: number;
+  /** The latest due time among satisfied conditions. */
+  readyAt: number;
+  status: GateStatus;
+  readonly conditions: Watch[];
+}
+
+export interface IndexedResource {
+  readonly guid: string;
+  critical: boolean;
+  rank: number;
+  /** reached[r]: when the resource first was at rank r or later. */
+  readonly reached: number[];
+  failedAt?: number;
+  deployed: boolean;
+  group?: string;
+  readonly gates: Partial<Record<ResourceAction, Gate>>;
+  watches: Watch[];
+  /** Resources this one depends on (deploys after, releases before). */
+  readonly dependsOn: string[];
+  readonly dependents: string[];
+}
+
+/** The state a resource must itself have reached before an action makes sense. */
+const SELF_REQUIREMENT: Partial<Record<ResourceAction, number>> = {
+  START: stateRank('READY'),
+  STOP: stateRank('STARTED'),
+};
+
+const FAILED_RANK = stateRank('FAILED');
+const RELEASED_RANK = stateRank('RELEASED');
+
+export interface StateChangeResult {
+  /** Gates that opened: fire now or at `readyAt`. */
+  readonly opened: Gate[];
+  /** The resource failed and it is critical. */
+  readonly criticalFailure: boolean;
+}
+
+export class ConditionIndex {
+  readonly resources = new Map<string, IndexedResource>();
+  readonly groups = new Map<string, string[]>();
+  #sharedWatches = new Map<string, Watch>();
+
+  add(guid: string, critical: boolean): IndexedResource {
+    const entry: IndexedResource = {
+      guid,
+      critical,
+      rank: 0,
+      reached: [0],
+      deployed: false,
+      gates: {},
+      watches: [],
+      dependsOn: [],
+      dependents: [],
+    };
+    this.resources.set(guid, entry);
+    return entry;
+  }
+
+  get(guid: string): IndexedResource {
+    const entry = this.resources.get(guid);
+    if (!entry) throw new Error(`unknown resource '${guid}'`);
+    return entry;
+  }
+
+  /** `dependent` deploys after `dependency` is READY and is released before it. */
+  addDependency(dependent: string, dependency: string): void {
+    const a = this.get(dependent);
+    const b = this.get(dependency);
+    if (!a.dependsOn.includes(dependency)) a.dependsOn.push(dependency);
+    if (!b.dependents.includes(dependent)) b.dependents.push(dependent);
+  }
+
+  gate(guid: string, action: ResourceAction): Gate {
+    const entry = this.get(guid);
+    let gate = entry.gates[action];
+    if (!gate) {
+      const self = SELF_REQUIREMENT[action];
+      gate = {
+        guid,
+        action,
+        requested: false,
+        pending: self !== undefined && entry.rank < self ? 1 : 0,
+        readyAt: -Infinity,
+        status: 'waiting',
+        conditions: [],
+      };
+      entry.gates[action] = gate;
+    }
+    return gate;
+  }
+
+  /** When `guid` reached `rank`, as a condition sees it; undefined while it has not. */
+  reachedAt(guid: string, rank: number, strict: boolean): number | undefined {
+    const entry = this.get(guid);
+    if (entry.rank >= rank) return entry.reached[rank];
+    if (!strict && entry.failedAt !== undefined) return entry.failedAt;
+    return undefined;
+  }
+
+  /**
+   * A condition on `members` reaching `state`. With `key`, one watch is shared by everyone
+   * asking for the same key (a node's READY serves all of its applications).
+   */
+  watch(
+    members: readonly string[],
+    state: ResourceState,
+    options: { kind: WatchKind; delay?: number; strict?: boolean; key?: string; listener?: (dueAt: number) => void },
+  ): Watch {
+    if (options.key !== undefined) {
+      const shared = this.#sharedWatches.get(options.key);
+      if (shared) return shared;
+    }
+    const rank = stateRank(state);
+    const strict = options.strict ?? false;
+    const unique = [...new Set(members)];
+    const w: Watch = {
+      kind: options.kind,
+      members: unique,
+      state,
+      rank,
+      delay: options.delay ?? 0,
+      strict,
+      pending: 0,
+      reachedAt: -Infinity,
+      satisfied: false,
+      targets: [],
+    };
+    if (options.listener) w.listener = options.listener;
+    for (const guid of unique) {
+      const at = this.reachedAt(guid, rank, strict);
+      if (at === undefined) {
+        w.pending++;
+        this.get(guid).watches.push(w);
+      } else if (at > w.reachedAt) {
+        w.reachedAt = at;
+      }
+    }
+    if (options.key !== undefined) this.#sharedWatches.set(options.key, w);
+    if (w.pending === 0) this.#satisfy(w, []);
+    return w;
+  }
+
+  /** Make `action` of `guid` wait for `w`. Returns the gate if that opened it. */
+  attach(w: Watch, guid: string, action: ResourceAction): Gate[] {
+    const gate = this.gate(guid, action);
+    gate.conditions.push(w);
+    if (w.satisfied) {
+      gate.readyAt = Math.max(gate.readyAt, w.reachedAt + w.delay);
+      return [];
+    }
+    gate.pending++;
+    w.targets.push(gate);
+    return [];
+  }
+
+  /** Ask for an action. Returns the gate when it opened at once. */
+  request(guid: string, action: ResourceAction): Gate[] {
+    const gate = this.gate(guid, action);
+    if (gate.status !== 'waiting' || gate.requested) return [];
+    gate.requested = true;
+    return this.#tryOpen(gate, []);
+  }
+
+  /** Record a state change of `guid` at `time`; state changes never go back in the order. */
+  recordState(guid: string, state: ResourceState, time: number): StateChangeResult {
+    const entry = this.get(guid);
+    const from = entry.rank;
+    const to = stateRank(state);
+    const opened: Gate[] = [];
+    if (to <= from) return { opened, criticalFailure: false };
+    for (let r = from + 1; r <= to; r++) entry.reached[r] = time;
+    entry.rank = to;
+    const failedBefore = entry.failedAt !== undefined;
+    const criticalFailure = to === FAILED_RANK && entry.critical;
+    if (to === FAILED_RANK && !entry.critical) entry.failedAt = time;
+    const failedNow = entry.failedAt !== undefined;
+
+    for (const action of ['START', 'STOP'] as const) {
+      const gate = entry.gates[action];
+      const self = SELF_REQUIREMENT[action]!;
+      if (gate && from < self && to >= self) {
+        gate.pending--;
+        gate.readyAt = Math.max(gate.readyAt, time);
+        this.#tryOpen(gate, opened);
+      }
+    }
+
+    let satisfiedSome = false;
+    for (const w of entry.watches) {
+      if (w.satisfied) {
+        satisfiedSome = true;
+        continue;
+      }
+      const was = from >= w.rank || (!w.strict && failedBefore);
+      const now = to >= w.rank || (!w.strict && failedNow);
+      if (was || !now) continue;
+      w.pending--;
+      if (time > w.reachedAt) w.reachedAt = time;
+      if (w.pending === 0) {
+        this.#satisfy(w, opened);
+        satisfiedSome = true;
+      }
+    }
+    if (satisfiedSome) entry.watches = entry.watches.filter((w) => !w.satisfied);
+    if (to === RELEASED_RANK) entry.watches = [];
+    return { opened, criticalFailure };
+  }
+
+  /** Put `guids` in deployment group `group` and ask for their actions. */
+  deploy(
+    guids: readonly string[],
+    options: { group: string; waitAllReady: boolean; autoStart: boolean },
+  ): Gate[] {
+    const opened: Gate[] = [];
+    const members = this.groups.get(options.group) ?? [];
+    this.groups.set(options.group, members);
+    for (const guid of guids) {
+      const entry = this.get(guid);
+      entry.deployed = true;
+      entry.group = options.group;
+      members.push(guid);
+      for (const dependency of entry.dependsOn) {
+        this.attach(this.watch([dependency], 'READY', { kind: 'dependency', key: `ready:${dependency}` }), guid, 'DEPLOY');
+      }
+    }
+    if (options.waitAllReady) {
+      const barrier = this.watch(members, 'READY', { kind: 'barrier' });
+      for (const guid of guids) this.attach(barrier, guid, 'START');
+    }
+    for (const guid of guids) opened.push(...this.request(guid, 'DEPLOY'));
+    if (options.autoStart) {
+      for (const guid of guids) {
+        opened.push(...this.request(guid, 'START'));
+        const stop = this.get(guid).gates.STOP;
+        if (stop && stop.conditions.some((w) => w.kind === 'condition')) opened.push(...this.request(guid, 'STOP'));
+      }
+    }
+    return opened;
+  }
+
+  /**
+   * Release `guids` and, first, everything that depends on them. Their pending DEPLOY,
+   * START and STOP are dropped; a resource releases once its dependents are RELEASED.
+   */
+  release(guids: readonly string[]): Gate[] {
+    const opened: Gate[] = [];
+    const todo = [...guids];
+    const seen = new Set<string>();
+    while (todo.length > 0) {
+      const guid = todo.pop()!;
+      if (seen.has(guid)) continue;
+      seen.add(guid);
+      const entry = this.get(guid);
+      todo.push(...entry.dependents);
+      for (const action of ['DEPLOY', 'START', 'STOP'] as const) {
+        const gate = entry.gates[action];
+        if (gate && (gate.status === 'waiting' || gate.status === 'scheduled')) gate.status = 'cancelled';
+      }
+      const gate = this.gate(guid, 'RELEASE');
+      if (gate.status === 'waiting' && !gate.requested && entry.dependents.length > 0) {
+        this.attach(this.watch(entry.dependents, 'RELEASED', { kind: 'release-order', strict: true }), guid, 'RELEASE');
+      }
+      opened.push(...this.request(guid, 'RELEASE'));
+    }
+    return opened;
+  }
+
+  #satisfy(w: Watch, opened: Gate[]): void {
+    w.satisfied = true;
+    const due = w.reachedAt + w.delay;
+    w.listener?.(due);
+    for (const gate of w.targets) {
+      gate.pending--;
+      if (due > gate.readyAt) gate.readyAt = due;
+      this.#tryOpen(gate, opened);
+    }
+    w.targets.length = 0;
+  }
+
+  #tryOpen(gate: Gate, opened: Gate[]): Gate[] {
+    if (gate.requested && gate.pending === 0 && gate.status === 'waiting') {
+      gate.status = 'scheduled';
+      opened.push(gate);
+    }
+    return opened;
+  }
+}
+
+/** Short display of a state rank, for messages. */
+export function stateAt(rank: number): ResourceState {
+  return STATE_ORDER[rank]!;
+}

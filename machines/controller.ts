@@ -1,0 +1,252 @@
+/**
+ * The experiment controller as a machine: it spawns every resource manager as an actor,
+ * tracks their states, runs deployment groups and turns conditions into delayed events.
+ *
+ * Conditions are re-evaluated only when a resource they wait on changes state (the
+ * `ConditionIndex` finds them by member). A gate that opens with time still to wait becomes
+ * a deadline: a number in a heap, not a timer. One delayed `deadline` event is armed for the
+ * earliest of them at a time, and re-armed when an earlier one arrives or when it fired.
+ * Deadlines being data is what lets a later controller resume them.
+ *
+ * Resource actors are created with this controller as their `parent` (by whoever embeds it,
+ * see `resource.add`) and started here: they share the controller's system (clock,
+ * inspection) and report to it with `sendParent`, but are not entries of its `children`
+ * snapshot map, which XState copies on every spawn and stop (quadratic: see
+ * docs/architecture.md).
+ *
+ * The controller does no I/O; its context holds mutable indexes that only its actions change.
+ */
+import { enqueueActions, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
+import type { Clock } from './clock.js';
+import { ConditionIndex, type Gate } from './conditions/condition-index.js';
+import { MinHeap } from './heap.js';
+import type { ResourceAction, ResourceState, StepName } from './lifecycle.js';
+import type { ResourceStateEvent } from './resource.js';
+
+export interface ControllerInput {
+  readonly clock: Pick<Clock, 'now'>;
+}
+
+export interface Failure {
+  readonly guid: string;
+  readonly type: string;
+  readonly step: StepName | undefined;
+  readonly error: unknown;
+  readonly time: number;
+  readonly critical: boolean;
+}
+
+interface Deadline {
+  readonly at: number;
+  readonly seq: number;
+  readonly gate: Gate;
+}
+
+export interface ControllerContext {
+  readonly now: () => number;
+  readonly index: ConditionIndex;
+  readonly actors: Map<string, AnyActorRef>;
+  readonly types: Map<string, string>;
+  readonly deadlines: MinHeap<Deadline>;
+  readonly timer: { armedAt: number | undefined; seq: number };
+  readonly failures: Failure[];
+}
+
+export type ControllerEvent =
+  | {
+      type: 'resource.add';
+      guid: string;
+      resourceType: string;
+      critical: boolean;
+      /** The resource actor, created with this controller as its parent and not started yet. */
+      actor: AnyActorRef;
+    }
+  | { type: 'resource.critical'; guid: string; critical: boolean }
+  | { type: 'resource.depend'; dependent: string; dependency: string }
+  | {
+      type: 'condition.add';
+      targets: readonly string[];
+      action: ResourceAction;
+      members: readonly string[];
+      state: ResourceState;
+      delay: number;
+    }
+  | { type: 'deploy'; guids: readonly string[]; group: string; waitAllReady: boolean; autoStart: boolean }
+  | { type: 'request'; guid: string; action: 'START' | 'STOP' }
+  | { type: 'release'; guids: readonly string[] }
+  | {
+      type: 'watch.add';
+      members: readonly string[];
+      state: ResourceState;
+      strict: boolean;
+      listener: (dueAt: number) => void;
+    }
+  | { type: 'deadline' }
+  | { type: 'shutdown' }
+  | ResourceStateEvent;
+
+/** Emitted for whoever embeds the controller (waits, event log, live views). */
+export type ControllerEmitted =
+  | ResourceStateEvent
+  | { type: 'failure'; failure: Failure }
+  | { type: 'aborted'; failures: readonly Failure[] };
+
+/** The part of `enqueueActions`' enqueuer that dispatching uses. */
+interface Enqueue {
+  sendTo(actor: AnyActorRef, event: { type: ResourceAction }): void;
+  cancel(id: string): void;
+  raise(event: { type: 'deadline' }, options: { id: string; delay: number }): void;
+}
+
+/** Fire the opened gates that are due, queue the others as deadlines, re-arm the timer. */
+function dispatch(context: ControllerContext, enqueue: Enqueue, opened: readonly Gate[]): void {
+  const now = context.now();
+  for (const gate of opened) {
+    if (gate.readyAt <= now) fire(context, enqueue, gate);
+    else context.deadlines.push({ at: gate.readyAt, seq: context.timer.seq++, gate });
+  }
+  arm(context, enqueue, now);
+}
+
+function fire(context: ControllerContext, enqueue: Enqueue, gate: Gate): void {
+  if (gate.status !== 'scheduled') return;
+  gate.status = 'fired';
+  const actor = context.actors.get(gate.guid);
+  if (actor) enqueue.sendTo(actor, { type: gate.action });
+}
+
+function arm(context: ControllerContext, enqueue: Enqueue, now: number): void {
+  const next = context.deadlines.peek();
+  if (next?.at === context.timer.armedAt) return;
+  if (context.timer.armedAt !== undefined) enqueue.cancel('deadline');
+  context.timer.armedAt = next?.at;
+  if (next) enqueue.raise({ type: 'deadline' }, { id: 'deadline', delay: Math.max(0, next.at - now) });
+}
+
+export const controllerMachine = setup({
+  types: {
+    context: {} as ControllerContext,
+    input: {} as ControllerInput,
+    events: {} as ControllerEvent,
+    emitted: {} as ControllerEmitted,
+  },
+  guards: {
+    isCriticalFailure: ({ context, event }) =>
+      event.type === 'resource.state' && event.to === 'FAILED' && context.index.get(event.guid).critical,
+  },
+  actions: {
+    adoptResource: ({ context, event }) => {
+      if (event.type !== 'resource.add') return;
+      context.index.add(event.guid, event.critical);
+      context.types.set(event.guid, event.resourceType);
+      context.actors.set(event.guid, event.actor);
+      event.actor.start();
+    },
+    setCritical: ({ context, event }) => {
+      if (event.type === 'resource.critical') context.index.get(event.guid).critical = event.critical;
+    },
+    addDependency: ({ context, event }) => {
+      if (event.type === 'resource.depend') context.index.addDependency(event.dependent, event.dependency);
+    },
+    addCondition: ({ context, event }) => {
+      if (event.type !== 'condition.add') return;
+      const w = context.index.watch(event.members, event.state, { kind: 'condition', delay: event.delay });
+      for (const guid of event.targets) context.index.attach(w, guid, event.action);
+    },
+    addWatch: ({ context, event }) => {
+      if (event.type !== 'watch.add') return;
+      context.index.watch(event.members, event.state, { kind: 'wait', strict: event.strict, listener: event.listener });
+    },
+    deploy: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'deploy') return;
+      dispatch(context, enqueue, context.index.deploy(event.guids, event));
+    }),
+    request: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'request') return;
+      dispatch(context, enqueue, context.index.request(event.guid, event.action));
+    }),
+    release: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'release') return;
+      dispatch(context, enqueue, context.index.release(event.guids));
+    }),
+    releaseAll: enqueueActions(({ context, enqueue }) => {
+      dispatch(context, enqueue, context.index.release([...context.index.resources.keys()]));
+    }),
+    recordState: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'resource.state') return;
+      const { opened } = context.index.recordState(event.guid, event.to, event.time);
+      enqueue.emit(event);
+      if (event.error !== undefined) {
+        const failure: Failure = {
+          guid: event.guid,
+          type: context.types.get(event.guid) ?? 'unknown',
+          step: event.step,
+          error: event.error,
+          time: event.time,
+          critical: context.index.get(event.guid).critical,
+        };
+        context.failures.push(failure);
+        enqueue.emit({ type: 'failure', failure });
+      }
+      dispatch(context, enqueue, opened);
+    }),
+    fireDeadlines: enqueueActions(({ context, enqueue }) => {
+      const now = context.now();
+      context.timer.armedAt = undefined;
+      for (let next = context.deadlines.peek(); next && next.at <= now; next = context.deadlines.peek()) {
+        context.deadlines.pop();
+        fire(context, enqueue, next.gate);
+      }
+      arm(context, enqueue, now);
+    }),
+    announceAbort: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit({ type: 'aborted', failures: [...context.failures] });
+    }),
+    stopResources: ({ context }) => {
+      for (const actor of context.actors.values()) actor.stop();
+      context.deadlines.clear();
+    },
+  },
+}).createMachine({
+  id: 'controller',
+  context: ({ input }) => ({
+    now: () => input.clock.now(),
+    index: new ConditionIndex(),
+    actors: new Map(),
+    types: new Map(),
+    deadlines: new MinHeap<Deadline>(),
+    timer: { armedAt: undefined, seq: 0 },
+    failures: [],
+  }),
+  initial: 'running',
+  on: {
+    'resource.state': [
+      { guard: 'isCriticalFailure', target: '.aborted', actions: 'recordState' },
+      { actions: 'recordState' },
+    ],
+    'resource.critical': { actions: 'setCritical' },
+    release: { actions: 'release' },
+    'watch.add': { actions: 'addWatch' },
+    deadline: { actions: 'fireDeadlines' },
+    shutdown: { target: '.released' },
+  },
+  states: {
+    running: {
+      on: {
+        'resource.add': { actions: 'adoptResource' },
+        'resource.depend': { actions: 'addDependency' },
+        'condition.add': { actions: 'addCondition' },
+        deploy: { actions: 'deploy' },
+        request: { actions: 'request' },
+      },
+    },
+    aborted: {
+      entry: ['announceAbort', 'releaseAll'],
+      on: { 'resource.state': { actions: 'recordState' } },
+    },
+    released: { type: 'final', entry: 'stopResources' },
+  },
+});
+
+export type ControllerMachine = typeof controllerMachine;
+export type ControllerActor = ActorRefFrom<ControllerMachine>;

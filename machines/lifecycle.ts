@@ -1,0 +1,100 @@
+/**
+ * The vocabulary of a resource's lifecycle: its states in their order, the actions a user
+ * orders, and the steps a resource type implements. Pure data, shared by both machines.
+ */
+
+/** The lifecycle states of a resource manager, in the order conditions compare them. */
+export const ResourceState = {
+  NEW: 'NEW',
+  DISCOVERED: 'DISCOVERED',
+  PROVISIONED: 'PROVISIONED',
+  READY: 'READY',
+  STARTED: 'STARTED',
+  STOPPED: 'STOPPED',
+  FINISHED: 'FINISHED',
+  FAILED: 'FAILED',
+  RELEASED: 'RELEASED',
+} as const;
+export type ResourceState = (typeof ResourceState)[keyof typeof ResourceState];
+
+/** States in lifecycle order: a group "reached" S when every member is at S or later. */
+export const STATE_ORDER: readonly ResourceState[] = [
+  'NEW',
+  'DISCOVERED',
+  'PROVISIONED',
+  'READY',
+  'STARTED',
+  'STOPPED',
+  'FINISHED',
+  'FAILED',
+  'RELEASED',
+];
+
+const RANKS: Record<ResourceState, number> = Object.fromEntries(
+  STATE_ORDER.map((state, rank) => [state, rank]),
+) as Record<ResourceState, number>;
+
+/** The position of a state in {@link STATE_ORDER}. */
+export function stateRank(state: ResourceState): number {
+  return RANKS[state];
+}
+
+export function isResourceState(value: unknown): value is ResourceState {
+  return typeof value === 'string' && Object.hasOwn(RANKS, value);
+}
+
+/** What a user (or a condition) asks a resource to do. */
+export const ResourceAction = {
+  DEPLOY: 'DEPLOY',
+  START: 'START',
+  STOP: 'STOP',
+  RELEASE: 'RELEASE',
+} as const;
+export type ResourceAction = (typeof ResourceAction)[keyof typeof ResourceAction];
+
+export const ACTIONS: readonly ResourceAction[] = ['DEPLOY', 'START', 'STOP', 'RELEASE'];
+
+export function isResourceAction(value: unknown): value is ResourceAction {
+  return typeof value === 'string' && (ACTIONS as readonly string[]).includes(value);
+}
+
+/**
+ * The steps a resource type may implement. `run` is the long-running part of STARTED: it
+ * resolves when the resource finished by itself and rejects when it failed while running.
+ */
+export const STEPS = ['discover', 'provision', 'deploy', 'start', 'run', 'stop', 'release'] as const;
+export type StepName = (typeof STEPS)[number];
+
+/**
+ * Whether a resource runs a step, asked when the step is due (so attributes set after
+ * registration count). A step it does not run costs no invoked actor.
+ */
+export type StepPlan = (step: StepName) => boolean;
+
+/**
+ * The action whose performance makes a resource reach `state`: what a condition on that
+ * state really waits for. Used to find cycles among conditions.
+ */
+export function actionReaching(state: ResourceState): ResourceAction | undefined {
+  switch (state) {
+    case 'NEW':
+      return undefined;
+    case 'DISCOVERED':
+    case 'PROVISIONED':
+    case 'READY':
+    case 'FAILED':
+      return 'DEPLOY';
+    case 'STARTED':
+    case 'STOPPED':
+    case 'FINISHED':
+      return 'START';
+    case 'RELEASED':
+      return 'RELEASE';
+    default:
+      return assertNever(state);
+  }
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${String(value)}`);
+}

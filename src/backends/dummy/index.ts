@@ -1,0 +1,80 @@
+/**
+ * The dummy backend: resources that only take time, on the experiment's clock. For tests,
+ * plans and benchmarks; with a virtual clock an experiment of dummies runs in virtual time.
+ */
+import type { StepName } from '../../../machines/lifecycle.js';
+import type { AttributeSpec } from '../../resources/attributes.js';
+import { registerResourceType } from '../../resources/registry.js';
+import { defineResourceType, type ResourceView, type StepContext, type StepFunction } from '../../resources/resource-type.js';
+
+const TIMED_STEPS = ['discover', 'provision', 'deploy', 'start', 'stop', 'release'] as const;
+
+const timeAttribute = (step: string): AttributeSpec => ({
+  type: 'duration',
+  default: 0,
+  help: `How long the ${step} step takes.`,
+});
+
+const attributes: Record<string, AttributeSpec> = {
+  discoverTime: timeAttribute('discover'),
+  provisionTime: timeAttribute('provision'),
+  deployTime: timeAttribute('deploy'),
+  startTime: timeAttribute('start'),
+  stopTime: timeAttribute('stop'),
+  releaseTime: timeAttribute('release'),
+  runTime: {
+    type: 'duration',
+    help: 'How long after STARTED the resource finishes by itself; unset, it runs until stopped.',
+  },
+  failAt: {
+    type: 'enum',
+    default: 'none',
+    allowed: ['none', ...TIMED_STEPS, 'run'],
+    help: 'The step at which the resource fails on purpose.',
+  },
+};
+
+function timed(step: (typeof TIMED_STEPS)[number]): StepFunction {
+  return async (ctx: StepContext) => {
+    const ms = ctx.get(`${step}Time`) as number;
+    if (ms > 0) await ctx.sleep(ms);
+    if (ctx.get('failAt') === step) throw new Error(`dummy failure at ${step} (failAt: ${step})`);
+  };
+}
+
+async function run(ctx: StepContext): Promise<void> {
+  const ms = ctx.get('runTime') as number | undefined;
+  if (ms !== undefined && ms > 0) await ctx.sleep(ms);
+  if (ctx.get('failAt') === 'run') throw new Error('dummy failure while running (failAt: run)');
+}
+
+/** Zero-time steps that do not fail are skipped: they cost no actor. */
+function skipStep(step: StepName, resource: ResourceView): boolean {
+  const failAt = resource.get('failAt');
+  if (step === 'run') return resource.get('runTime') === undefined && failAt !== 'run';
+  return resource.get(`${step}Time`) === 0 && failAt !== step;
+}
+
+const steps = Object.fromEntries([...TIMED_STEPS.map((step) => [step, timed(step)]), ['run', run]]);
+
+export const DummyNode = defineResourceType({
+  type: 'dummy::Node',
+  help: 'A simulated host: each step takes the time its attribute says.',
+  attributes,
+  connectsTo: ['dummy::Application'],
+  steps,
+  skipStep,
+});
+
+export const DummyApplication = defineResourceType({
+  type: 'dummy::Application',
+  help: 'A simulated application on one dummy::Node; deploys after its node is READY.',
+  attributes,
+  connectsTo: { 'dummy::Node': { min: 1, max: 1 } },
+  dependsOn: ['dummy::Node'],
+  steps,
+  skipStep,
+});
+
+registerResourceType(DummyNode);
+registerResourceType(DummyApplication);

@@ -1,0 +1,134 @@
+/**
+ * The errors nepi throws. Each class says when it is thrown and carries its context as
+ * readonly fields; the message names the resource, type and attribute concerned.
+ */
+import type { Failure } from '../machines/controller.js';
+import type { CycleLink } from '../machines/conditions/cycles.js';
+
+export interface ErrorContext {
+  readonly guid?: string;
+  readonly type?: string;
+  readonly attribute?: string;
+}
+
+/** The base class of every error nepi throws on purpose. */
+export class NepiError extends Error {
+  readonly guid: string | undefined;
+  readonly type: string | undefined;
+  readonly attribute: string | undefined;
+
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.guid = context.guid;
+    this.type = context.type;
+    this.attribute = context.attribute;
+  }
+}
+
+/** A guid that no resource of this experiment has. */
+export class UnknownResourceError extends NepiError {
+  constructor(guid: string, known: Iterable<string> = []) {
+    super(`unknown resource '${guid}'${suggest(guid, known)}`, { guid });
+  }
+}
+
+/** A resource type name that is not registered. */
+export class UnknownTypeError extends NepiError {
+  constructor(type: string, known: Iterable<string> = []) {
+    super(`unknown resource type '${type}'${suggest(type, known)}`, { type });
+  }
+}
+
+/** An attribute that the resource's type does not declare. */
+export class UnknownAttributeError extends NepiError {
+  constructor(guid: string | undefined, type: string, attribute: string, known: Iterable<string> = []) {
+    super(`${where(guid, type)} has no attribute '${attribute}'${suggest(attribute, known)}`, { guid, type, attribute });
+  }
+}
+
+/** A value of the wrong type, out of range or not among the allowed values. */
+export class AttributeValueError extends NepiError {
+  constructor(guid: string | undefined, type: string, attribute: string, problem: string) {
+    super(`${where(guid, type)}: attribute '${attribute}' ${problem}`, { guid, type, attribute });
+  }
+}
+
+/** A connection that one of the two types refuses, or too many or too few connections. */
+export class InvalidConnectionError extends NepiError {}
+
+/** A condition that can never hold: a cycle, or a member that is never deployed. */
+export class ConditionError extends NepiError {}
+
+/** Conditions and implicit dependencies that wait on each other in a circle. */
+export class ConditionCycleError extends ConditionError {
+  readonly cycle: readonly CycleLink[];
+
+  constructor(cycle: readonly CycleLink[], describe: (guid: string) => string) {
+    const steps = cycle.map(
+      (link) => `${describe(link.guid)} ${link.action} waits for ${describe(link.waitsFor)} ${link.state} (${link.why})`,
+    );
+    super(`conditions form a cycle and can never hold: ${steps.join(' -> ')}`, { guid: cycle[0]?.guid });
+    this.cycle = cycle;
+  }
+}
+
+/** An action asked of a resource in a state or an experiment status that cannot take it. */
+export class InvalidActionError extends NepiError {}
+
+/** A critical resource failed: the experiment was aborted and released. */
+export class ExperimentAbortedError extends NepiError {
+  readonly failures: readonly Failure[];
+
+  constructor(failures: readonly Failure[]) {
+    const lines = failures.map(
+      (f) => `${f.guid} (${f.type}) failed at ${f.step ?? 'run'}: ${describeCause(f.error)}`,
+    );
+    super(`experiment aborted: ${lines.join('; ') || 'no failure recorded'}`);
+    this.failures = failures;
+  }
+}
+
+/** A step of a resource's lifecycle failed; `cause` holds what the backend threw. */
+export class StepFailedError extends NepiError {}
+
+export function describeCause(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+function where(guid: string | undefined, type: string): string {
+  return guid === undefined ? `type '${type}'` : `resource '${guid}' (${type})`;
+}
+
+/** " - did you mean 'x'?" for the nearest known name, or nothing. */
+export function suggest(name: string, known: Iterable<string>): string {
+  const nearest = nearestName(name, known);
+  return nearest === undefined ? '' : ` - did you mean '${nearest}'?`;
+}
+
+export function nearestName(name: string, known: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,42 @@
+/** nepi: describe, deploy, run and tear down network experiments. The public API. */
+export { ExperimentController } from './experiment/experiment-controller.js';
+export type {
+  DeployOptions,
+  ExperimentControllerOptions,
+  ExperimentStatus,
+  ResourceInfo,
+} from './experiment/experiment-controller.js';
+export { ResourceAction, ResourceState, STATE_ORDER, STEPS } from '../machines/lifecycle.js';
+export type { StepName } from '../machines/lifecycle.js';
+export type { Failure } from '../machines/controller.js';
+export type { ResourceStateEvent } from '../machines/resource.js';
+export type { Clock } from '../machines/clock.js';
+export type { CycleLink } from '../machines/conditions/cycles.js';
+export { defineResourceType, matchesType } from './resources/resource-type.js';
+export type {
+  ConnectionRule,
+  ResourceType,
+  ResourceTypeDefinition,
+  ResourceView,
+  StepContext,
+  StepFunction,
+} from './resources/resource-type.js';
+export { registerResourceType, defaultRegistry, TypeRegistry } from './resources/registry.js';
+export type { AttributeKind, AttributeSpec, AttributeValue } from './resources/attributes.js';
+export { DummyApplication, DummyNode } from './backends/dummy/index.js';
+export { parseDuration, formatDuration } from './time/duration.js';
+export type { Duration } from './time/duration.js';
+export { RealClock, realClock } from './time/real-clock.js';
+export {
+  AttributeValueError,
+  ConditionCycleError,
+  ConditionError,
+  ExperimentAbortedError,
+  InvalidActionError,
+  InvalidConnectionError,
+  NepiError,
+  StepFailedError,
+  UnknownAttributeError,
+  UnknownResourceError,
+  UnknownTypeError,
+} from './errors.js';

@@ -1,0 +1,74 @@
+/**
+ * Attribute declarations and the validation of values against them. Values are checked when
+ * set, before anything runs; durations are stored as milliseconds.
+ */
+import { AttributeValueError } from '../errors.js';
+import { parseDuration } from '../time/duration.js';
+
+export type AttributeKind = 'string' | 'boolean' | 'integer' | 'double' | 'enum' | 'duration';
+export type AttributeValue = string | number | boolean;
+
+export interface AttributeSpec {
+  readonly type: AttributeKind;
+  readonly help: string;
+  readonly default?: AttributeValue;
+  /** For `enum`: the values allowed. */
+  readonly allowed?: readonly string[];
+  /** For `integer`, `double` and `duration` (in ms): the inclusive range. */
+  readonly range?: readonly [number, number];
+}
+
+/** The attribute every resource type has. */
+export const CRITICAL_ATTRIBUTE: AttributeSpec = {
+  type: 'boolean',
+  default: true,
+  help: 'When a critical resource fails the experiment is aborted; a non-critical failure counts as having reached every state.',
+};
+
+/** `value` checked and normalised for `spec`; throws an AttributeValueError naming the attribute. */
+export function coerceAttribute(
+  spec: AttributeSpec,
+  value: unknown,
+  where: { guid?: string; type: string; attribute: string },
+): AttributeValue {
+  const fail = (problem: string) => new AttributeValueError(where.guid, where.type, where.attribute, problem);
+  const got = `got ${JSON.stringify(value) ?? String(value)} (${typeof value})`;
+  switch (spec.type) {
+    case 'string':
+      if (typeof value !== 'string') throw fail(`expects a string, ${got}`);
+      return value;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw fail(`expects true or false, ${got}`);
+      return value;
+    case 'integer':
+    case 'double': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw fail(`expects a number, ${got}`);
+      if (spec.type === 'integer' && !Number.isInteger(value)) throw fail(`expects an integer, ${got}`);
+      checkRange(spec, value, fail);
+      return value;
+    }
+    case 'enum': {
+      const allowed = spec.allowed ?? [];
+      if (typeof value !== 'string' || !allowed.includes(value)) {
+        throw fail(`expects one of ${allowed.map((a) => `'${a}'`).join(', ')}, ${got}`);
+      }
+      return value;
+    }
+    case 'duration': {
+      let ms: number;
+      try {
+        ms = parseDuration(value);
+      } catch (error) {
+        throw fail((error as Error).message);
+      }
+      checkRange(spec, ms, fail);
+      return ms;
+    }
+  }
+}
+
+function checkRange(spec: AttributeSpec, value: number, fail: (problem: string) => Error): void {
+  if (spec.range && (value < spec.range[0] || value > spec.range[1])) {
+    throw fail(`must be within [${spec.range[0]}, ${spec.range[1]}], got ${value}`);
+  }
+}

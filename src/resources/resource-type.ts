@@ -1,0 +1,153 @@
+/**
+ * Resource types: what a resource is (attributes, traces, what it connects to and depends
+ * on) and what it does at each lifecycle step. A type is plain data plus step functions;
+ * the engine turns it into the resource machine with `.provide()`.
+ */
+import { fromPromise, type AnyActorLogic } from 'xstate';
+import type { Clock } from '../../machines/clock.js';
+import { STEPS, type StepName } from '../../machines/lifecycle.js';
+import { resourceMachine, type StepInput } from '../../machines/resource.js';
+import { NepiError } from '../errors.js';
+import { CRITICAL_ATTRIBUTE, type AttributeSpec, type AttributeValue } from './attributes.js';
+
+/** A resource as its type's steps see it. */
+export interface ResourceView {
+  readonly guid: string;
+  readonly type: string;
+  get(name: string): AttributeValue | undefined;
+}
+
+/** What one step of one resource gets to work with. */
+export interface StepContext extends ResourceView {
+  readonly step: StepName;
+  /** Aborted when the step is cancelled (a release while it runs, leaving STARTED for `run`). */
+  readonly signal: AbortSignal;
+  readonly clock: Clock;
+  /** Resources connected to this one, optionally only those whose type matches `type`. */
+  connections(type?: string): readonly ResourceView[];
+  /** Wait `ms` on the experiment's clock; rejects when the step is aborted. */
+  sleep(ms: number): Promise<void>;
+  /** Scratch space of this resource's backend, kept across its steps. */
+  readonly data: Record<string, unknown>;
+}
+
+export type StepFunction = (context: StepContext) => Promise<void> | void;
+
+export interface ConnectionRule {
+  /** Least connections to resources of this type, checked at deploy. */
+  readonly min?: number;
+  /** Most connections to resources of this type, checked when connecting. */
+  readonly max?: number;
+}
+
+export interface ResourceTypeDefinition {
+  /** `backend::Name`, e.g. `dummy::Node`. */
+  readonly type: string;
+  readonly help: string;
+  readonly attributes?: Readonly<Record<string, AttributeSpec>>;
+  readonly traces?: Readonly<Record<string, { readonly help: string }>>;
+  /** Type names (`*` matches any part) this type may connect to, with optional counts. */
+  readonly connectsTo?: readonly string[] | Readonly<Record<string, ConnectionRule>>;
+  /** Connected types this one deploys after (once READY) and releases before. */
+  readonly dependsOn?: readonly string[];
+  readonly steps?: Partial<Readonly<Record<StepName, StepFunction>>>;
+  /** Skip a step this resource has nothing to do in (e.g. a zero-time dummy step). */
+  readonly skipStep?: (step: StepName, resource: ResourceView) => boolean;
+}
+
+export interface ResourceType {
+  readonly type: string;
+  readonly help: string;
+  readonly attributes: Readonly<Record<string, AttributeSpec>>;
+  readonly traces: Readonly<Record<string, { readonly help: string }>>;
+  readonly connectsTo: Readonly<Record<string, ConnectionRule>>;
+  readonly dependsOn: readonly string[];
+  readonly steps: Partial<Readonly<Record<StepName, StepFunction>>>;
+  readonly skipStep: ((step: StepName, resource: ResourceView) => boolean) | undefined;
+}
+
+const TYPE_NAME = /^[A-Za-z][\w-]*::[A-Za-z][\w-]*$/;
+
+/** Check and normalise a type definition; every type gets the `critical` attribute. */
+export function defineResourceType(definition: ResourceTypeDefinition): ResourceType {
+  if (!TYPE_NAME.test(definition.type)) {
+    throw new NepiError(`invalid resource type name '${definition.type}': expected 'backend::Name'`, {
+      type: definition.type,
+    });
+  }
+  for (const step of Object.keys(definition.steps ?? {})) {
+    if (!(STEPS as readonly string[]).includes(step)) {
+      throw new NepiError(`type '${definition.type}' has unknown step '${step}'; steps are ${STEPS.join(', ')}`, {
+        type: definition.type,
+      });
+    }
+  }
+  for (const [name, spec] of Object.entries(definition.attributes ?? {})) {
+    if (spec.type === 'enum' && (!spec.allowed || spec.allowed.length === 0)) {
+      throw new NepiError(`type '${definition.type}': enum attribute '${name}' lists no allowed values`, {
+        type: definition.type,
+        attribute: name,
+      });
+    }
+  }
+  const connectsTo = Array.isArray(definition.connectsTo)
+    ? Object.fromEntries((definition.connectsTo as readonly string[]).map((pattern) => [pattern, {}]))
+    : { ...(definition.connectsTo as Record<string, ConnectionRule> | undefined) };
+  return Object.freeze({
+    type: definition.type,
+    help: definition.help,
+    attributes: Object.freeze({ critical: CRITICAL_ATTRIBUTE, ...definition.attributes }),
+    traces: Object.freeze({ ...definition.traces }),
+    connectsTo: Object.freeze(connectsTo),
+    dependsOn: Object.freeze([...(definition.dependsOn ?? [])]),
+    steps: Object.freeze({ ...definition.steps }),
+    skipStep: definition.skipStep,
+  });
+}
+
+/** Whether `type` matches a pattern such as `dummy::Node`, `*::Node` or `*`. */
+export function matchesType(pattern: string, type: string): boolean {
+  if (pattern === type || pattern === '*') return true;
+  if (!pattern.includes('*')) return false;
+  const regex = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
+  return regex.test(type);
+}
+
+/** The rule under which `type` may connect to `other`, if any. */
+export function connectionRule(type: ResourceType, other: string): ConnectionRule | undefined {
+  for (const [pattern, rule] of Object.entries(type.connectsTo)) if (matchesType(pattern, other)) return rule;
+  return undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * What a step actor's `handle` points to: built by the experiment controller, it turns a
+ * step input into the context the type's step function receives.
+ */
+export interface StepHandle {
+  stepContext(step: StepName, signal: AbortSignal): StepContext;
+}
+
+const logicCache = new WeakMap<ResourceType, AnyActorLogic>();
+
+/** The resource machine with this type's steps provided; built once per type. */
+export function resourceLogic(type: ResourceType): AnyActorLogic {
+  let logic = logicCache.get(type);
+  if (!logic) {
+    const actors = Object.fromEntries(
+      STEPS.map((step) => [
+        step,
+        fromPromise<void, StepInput>(async ({ input, signal }) => {
+          const fn = type.steps[step];
+          if (fn) await fn((input.handle as StepHandle).stepContext(step, signal));
+        }),
+      ]),
+    );
+    logic = resourceMachine.provide({ actors });
+    logicCache.set(type, logic);
+  }
+  return logic;
+}

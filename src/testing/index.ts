@@ -1,0 +1,4 @@
+/** Tools for testing experiments and resource types: `nepi/testing`. */
+export { VirtualClock } from './virtual-clock.js';
+export { runInVirtualTime } from './run-in-virtual-time.js';
+export type { VirtualRun } from './run-in-virtual-time.js';

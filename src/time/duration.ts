@@ -1,0 +1,58 @@
+/**
+ * Durations as users write them: "500ms", "2s", "1.5m", "1h", compound "2m30s", or a plain
+ * number of milliseconds. Anything else is a TypeError that quotes the value.
+ */
+import ms from 'ms';
+
+export type Duration = string | number;
+
+const TOKEN = /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)/gy;
+
+/** Milliseconds in `value`. */
+export function parseDuration(value: unknown): number {
+  if (typeof value === 'number') {
+    if (Number.isFinite(value) && value >= 0) return value;
+    throw invalid(value);
+  }
+  if (typeof value !== 'string') throw invalid(value);
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (text === '') throw invalid(value);
+  let total = 0;
+  TOKEN.lastIndex = 0;
+  let consumed = 0;
+  for (let match = TOKEN.exec(text); match; match = TOKEN.exec(text)) {
+    total += ms(`${match[1]}${match[2]}` as ms.StringValue);
+    consumed = TOKEN.lastIndex;
+    while (text[consumed] === ' ') consumed++;
+    TOKEN.lastIndex = consumed;
+  }
+  if (consumed !== text.length) throw invalid(value);
+  return total;
+}
+
+/** A duration in the shortest compound form: 150000 → "2m30s", 1500 → "1.5s". */
+export function formatDuration(milliseconds: number): string {
+  if (milliseconds === 0) return '0s';
+  const parts: string[] = [];
+  let rest = milliseconds;
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+  ] as const) {
+    if (rest >= size) {
+      const whole = Math.floor(rest / size);
+      parts.push(`${whole}${unit}`);
+      rest -= whole * size;
+    }
+  }
+  if (rest > 0) parts.push(rest % 1000 === 0 || rest >= 1000 ? `${rest / 1000}s` : `${rest}ms`);
+  return parts.join('');
+}
+
+function invalid(value: unknown): TypeError {
+  const shown = typeof value === 'string' ? `"${value}"` : String(value);
+  return new TypeError(
+    `invalid duration ${shown}: expected a number of milliseconds or a string such as "500ms", "2s", "1.5m", "1h" or "2m30s"`,
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * The wall clock. A timer never fires before its due time by `now()`: Node's setTimeout can
+ * fire up to about a millisecond early, and such a timer is re-armed for the rest.
+ */
+import type { Clock } from '../../machines/clock.js';
+
+interface Timer {
+  handle: NodeJS.Timeout;
+}
+
+export class RealClock implements Clock {
+  now(): number {
+    return performance.timeOrigin + performance.now();
+  }
+
+  setTimeout(fn: () => void, ms: number): Timer {
+    const due = this.now() + Math.max(0, ms);
+    const timer: Timer = { handle: undefined as unknown as NodeJS.Timeout };
+    const arm = (delay: number) => {
+      timer.handle = setTimeout(() => {
+        const left = due - this.now();
+        if (left > 0) arm(Math.ceil(left));
+        else fn();
+      }, delay);
+    };
+    arm(Math.max(0, ms));
+    return timer;
+  }
+
+  clearTimeout(id: unknown): void {
+    const timer = id as Timer | undefined;
+    if (timer) clearTimeout(timer.handle);
+  }
+}
+
+export const realClock = new RealClock();
