@@ -202,10 +202,10 @@ export const controllerMachine = setup({
     announceAbort: enqueueActions(({ context, enqueue }) => {
       enqueue.emit({ type: 'aborted', failures: [...context.failures] });
     }),
-    stopResources: ({ context }) => {
-      for (const actor of context.actors.values()) actor.stop();
+    stopResources: enqueueActions(({ context, enqueue }) => {
+      for (const actor of context.actors.values()) enqueue.stopChild(actor);
       context.deadlines.clear();
-    },
+    }),
   },
 }).createMachine({
   id: 'controller',
