@@ -50,6 +50,8 @@ export interface ControllerContext {
   readonly deadlines: MinHeap<Deadline>;
   readonly timer: { armedAt: number | undefined; seq: number };
   readonly failures: Failure[];
+  /** Set when a critical failure aborted the experiment; stays set after shutdown. */
+  readonly outcome: { aborted: boolean };
 }
 
 export type ControllerEvent =
@@ -200,6 +202,7 @@ export const controllerMachine = setup({
       arm(context, enqueue, now);
     }),
     announceAbort: enqueueActions(({ context, enqueue }) => {
+      context.outcome.aborted = true;
       enqueue.emit({ type: 'aborted', failures: [...context.failures] });
     }),
     stopResources: enqueueActions(({ context, enqueue }) => {
@@ -217,6 +220,7 @@ export const controllerMachine = setup({
     deadlines: new MinHeap<Deadline>(),
     timer: { armedAt: undefined, seq: 0 },
     failures: [],
+    outcome: { aborted: false },
   }),
   initial: 'running',
   on: {

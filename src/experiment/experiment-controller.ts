@@ -3,7 +3,9 @@
  * changes, then hands it to the controller machine, which owns the resource actors, the
  * conditions and the timers. Waits are condition watches too: no polling anywhere.
  */
-import { nanoid } from 'nanoid';
+import { customAlphabet } from 'nanoid';
+
+const shortId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 8);
 import { createActor, type InspectionEvent, type Observer } from 'xstate';
 import type { Clock } from '../../machines/clock.js';
 import { findCycle } from '../../machines/conditions/cycles.js';
@@ -87,8 +89,8 @@ export class ExperimentController {
   #groups = 0;
 
   constructor(options: ExperimentControllerOptions = {}) {
-    this.expId = options.expId ?? `exp-${nanoid(8)}`;
-    this.runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${nanoid(6)}`;
+    this.expId = options.expId ?? `exp-${shortId()}`;
+    this.runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${shortId()}`;
     this.localDir = options.localDir ?? 'nepi-runs';
     this.clock = options.clock ?? realClock;
     this.#registry = options.registry ?? defaultRegistry;
@@ -117,8 +119,9 @@ export class ExperimentController {
   }
 
   get status(): ExperimentStatus {
-    const value = this.#actor.getSnapshot().value;
-    return value === 'running' ? 'running' : value === 'aborted' ? 'aborted' : 'released';
+    const snapshot = this.#actor.getSnapshot();
+    if (snapshot.context.outcome.aborted) return 'aborted';
+    return snapshot.value === 'running' ? 'running' : 'released';
   }
 
   /** Every failure so far, critical or not, in the order they happened. */
@@ -359,7 +362,7 @@ export class ExperimentController {
   /** Release `guids` (default: all) and what depends on them, dependents first. */
   async release(guids?: Guids): Promise<void> {
     const list = guids === undefined ? this.resources : this.#guids(guids);
-    if (this.status === 'released') return;
+    if (this.#actor.getSnapshot().status !== 'active') return;
     const done = this.#watch(list, 'RELEASED', true);
     this.#actor.send({ type: 'release', guids: list });
     await done;
@@ -367,7 +370,7 @@ export class ExperimentController {
 
   /** Release everything, then stop every actor. Safe to call more than once. */
   async shutdown(): Promise<void> {
-    if (this.status === 'released') return;
+    if (this.#actor.getSnapshot().status !== 'active') return;
     await this.release();
     this.#actor.send({ type: 'shutdown' });
   }
@@ -470,6 +473,8 @@ export class ExperimentController {
   #assertRunning(what: string): void {
     const status = this.status;
     if (status === 'aborted') throw new ExperimentAbortedError(this.failures);
-    if (status !== 'running') throw new InvalidActionError(`cannot ${what}: the experiment was shut down`);
+    if (this.#actor.getSnapshot().value !== 'running') {
+      throw new InvalidActionError(`cannot ${what}: the experiment was shut down`);
+    }
   }
 }

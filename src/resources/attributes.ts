@@ -32,7 +32,7 @@ export function coerceAttribute(
   where: { guid?: string; type: string; attribute: string },
 ): AttributeValue {
   const fail = (problem: string) => new AttributeValueError(where.guid, where.type, where.attribute, problem);
-  const got = `got ${JSON.stringify(value) ?? String(value)} (${typeof value})`;
+  const got = `got ${show(value)} (${typeof value})`;
   switch (spec.type) {
     case 'string':
       if (typeof value !== 'string') throw fail(`expects a string, ${got}`);
@@ -65,6 +65,18 @@ export function coerceAttribute(
       return ms;
     }
   }
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
+  return String(value);
 }
 
 function checkRange(spec: AttributeSpec, value: number, fail: (problem: string) => Error): void {

@@ -74,6 +74,7 @@ export class VirtualClock implements Clock {
       if (fired++ >= limit) throw new Error(`VirtualClock.runAll: more than ${limit} timers fired; a timer re-arms itself forever?`);
       this.#timers.pop();
       this.#live--;
+      next.cancelled = true; // fired: a later clearTimeout must not count it again
       this.#now = Math.max(this.#now, next.at);
       next.fn();
     }

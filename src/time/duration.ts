@@ -22,7 +22,8 @@ export function parseDuration(value: unknown): number {
   TOKEN.lastIndex = 0;
   let consumed = 0;
   for (let match = TOKEN.exec(text); match; match = TOKEN.exec(text)) {
-    total += ms(`${match[1]}${match[2]}` as ms.StringValue);
+    // rounded to the microsecond: 1.001 * 1000 is 1000.9999999999999 in floating point
+    total += Math.round(ms(`${match[1]}${match[2]}` as ms.StringValue) * 1000) / 1000;
     consumed = TOKEN.lastIndex;
     while (text[consumed] === ' ') consumed++;
     TOKEN.lastIndex = consumed;

@@ -4,6 +4,8 @@
  */
 import type { Clock } from '../../machines/clock.js';
 
+const MAX_DELAY = 2 ** 31 - 1;
+
 interface Timer {
   handle: NodeJS.Timeout;
 }
@@ -17,11 +19,12 @@ export class RealClock implements Clock {
     const due = this.now() + Math.max(0, ms);
     const timer: Timer = { handle: undefined as unknown as NodeJS.Timeout };
     const arm = (delay: number) => {
+      // Node fires a delay beyond 2^31-1 ms after 1 ms: wait the longest it takes, then re-arm
       timer.handle = setTimeout(() => {
         const left = due - this.now();
         if (left > 0) arm(Math.ceil(left));
         else fn();
-      }, delay);
+      }, Math.min(delay, MAX_DELAY));
     };
     arm(Math.max(0, ms));
     return timer;

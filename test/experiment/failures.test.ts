@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { ExperimentAbortedError } from '../../src/index.js';
+import { nodeWithApps, settle, virtualExperiment } from '../helpers.js';
+
+describe('failures', () => {
+  it('aborts on a critical failure, releases everything and rejects pending waits', async () => {
+    const { ec, clock } = virtualExperiment();
+    const { node, apps } = nodeWithApps(ec, 3, { runTime: '1m' });
+    ec.set(apps[1]!, 'failAt', 'start');
+    ec.set(apps[1]!, 'startTime', '2s');
+    ec.deploy();
+    const finished = ec.waitFinished();
+    const error = await settle(clock, finished.catch((e: unknown) => e));
+    expect(error).toBeInstanceOf(ExperimentAbortedError);
+    const aborted = error as ExperimentAbortedError;
+    expect(aborted.failures).toHaveLength(1);
+    expect(aborted.failures[0]).toMatchObject({ guid: apps[1], type: 'dummy::Application', step: 'start', critical: true });
+    expect(aborted.message).toContain(`${apps[1]} (dummy::Application) failed at start: dummy failure at start`);
+    expect(ec.status).toBe('aborted');
+    for (const guid of [node, ...apps]) expect(ec.state(guid)).toBe('RELEASED');
+    // dependents are released before their node
+    const nodeReleased = ec.getResource(node).times.RELEASED!;
+    for (const app of apps) expect(ec.getResource(app).times.RELEASED!).toBeLessThanOrEqual(nodeReleased);
+    // nothing new starts after the abort
+    expect(ec.getResource(apps[0]!).times.FINISHED).toBeUndefined();
+    await expect(ec.waitStarted()).rejects.toBeInstanceOf(ExperimentAbortedError);
+    expect(() => ec.deploy()).toThrow(ExperimentAbortedError);
+    await settle(clock, ec.shutdown());
+    expect(ec.status).toBe('aborted');
+  });
+
+  it('keeps releasing in dependency order when a node fails critically', async () => {
+    const { ec, clock } = virtualExperiment();
+    const { node, apps } = nodeWithApps(ec, 2, { releaseTime: '3s' }, { failAt: 'run', runTime: '5s' });
+    ec.deploy();
+    await settle(clock, ec.waitFinished().catch(() => undefined));
+    expect(ec.state(node)).toBe('RELEASED');
+    expect(ec.getResource(node).times.FAILED).toBe(5000);
+    for (const app of apps) expect(ec.getResource(app).times.RELEASED).toBe(8000);
+    expect(ec.getResource(node).times.RELEASED).toBe(8000);
+  });
+
+  it('lets 10 applications finish when a non-critical one fails', async () => {
+    const { ec, clock } = virtualExperiment();
+    const { apps } = nodeWithApps(ec, 11, { runTime: '10s' });
+    const bad = apps[0]!;
+    ec.set(bad, 'critical', false);
+    ec.set(bad, 'failAt', 'deploy');
+    ec.deploy();
+    await settle(clock, ec.waitFinished(apps));
+    expect(ec.status).toBe('running');
+    expect(ec.state(bad)).toBe('FAILED');
+    expect(ec.getResource(bad)).toMatchObject({ step: 'deploy' });
+    expect(ec.failures).toHaveLength(1);
+    for (const app of apps.slice(1)) {
+      expect(ec.state(app)).toBe('FINISHED');
+      expect(ec.getResource(app).times.FINISHED).toBe(10_000);
+    }
+  });
+
+  it('counts a non-critical failed member as having reached every state', async () => {
+    const { ec, clock } = virtualExperiment();
+    const { apps } = nodeWithApps(ec, 2);
+    const [bad, waiting] = apps as [string, string];
+    ec.set(bad, 'critical', false);
+    ec.set(bad, 'failAt', 'start');
+    ec.set(bad, 'startTime', '3s');
+    ec.registerCondition(waiting, 'START', bad, 'FINISHED', '1s');
+    ec.deploy();
+    await settle(clock, ec.waitStarted(waiting));
+    expect(ec.getResource(bad).times.FAILED).toBe(3000);
+    expect(ec.getResource(waiting).times.STARTED).toBe(4000);
+  });
+
+  it('records the failed step and error of a resource', async () => {
+    const { ec, clock } = virtualExperiment();
+    const node = ec.registerResource('dummy::Node', { failAt: 'provision', critical: false });
+    ec.deploy();
+    await settle(clock, ec.waitDeployed());
+    const info = ec.getResource(node);
+    expect(info.state).toBe('FAILED');
+    expect(info.step).toBe('provision');
+    expect(String(info.error)).toContain('dummy failure at provision');
+    expect(info.times.DISCOVERED).toBe(0);
+    expect(info.times.PROVISIONED).toBeUndefined();
+  });
+
+  it('records a failed release but still ends RELEASED', async () => {
+    const { ec, clock } = virtualExperiment();
+    const node = ec.registerResource('dummy::Node', { failAt: 'release' });
+    ec.deploy();
+    await settle(clock, ec.waitStarted());
+    await settle(clock, ec.shutdown());
+    expect(ec.state(node)).toBe('RELEASED');
+    expect(ec.failures).toMatchObject([{ guid: node, step: 'release' }]);
+  });
+});
