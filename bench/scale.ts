@@ -33,7 +33,7 @@ function heap(): number {
 async function engine(nodes: number, apps: number): Promise<Omit<Sample, 'baselineMs' | 'ratio'>> {
   const before = heap();
   const t0 = performance.now();
-  const ec = new ExperimentController({ expId: 'bench' });
+  const ec = new ExperimentController({ expId: 'bench', record: false });
   for (let n = 0; n < nodes; n++) {
     const node = ec.registerResource('dummy::Node');
     for (let a = 0; a < apps; a++) {

@@ -4,7 +4,7 @@ import { VirtualClock } from '../src/testing/index.js';
 /** A controller on a fresh virtual clock. */
 export function virtualExperiment(): { ec: ExperimentController; clock: VirtualClock } {
   const clock = new VirtualClock();
-  return { ec: new ExperimentController({ clock }), clock };
+  return { ec: new ExperimentController({ clock, record: false }), clock };
 }
 
 /** Let every timer fire, then await `promise`. */

@@ -28,13 +28,20 @@ import {
   NepiError,
   UnknownAttributeError,
   UnknownResourceError,
+  describeCause,
+  suggest,
 } from '../errors.js';
 import { coerceAttribute, type AttributeValue } from '../resources/attributes.js';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
 import { connectionRule, matchesType, resourceLogic, type ResourceType } from '../resources/resource-type.js';
 import { parseDuration, type Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
-import { ResourceRecord } from './resource-record.js';
+import { join } from 'node:path';
+import { readFile, stat, open as openFile } from 'node:fs/promises';
+import { RunDirectory } from '../run/run-directory.js';
+import { summariseFailure, type RunSummary } from '../run/summary.js';
+import type { ConditionDescription, ExperimentDescription, ResourceDescription } from './description.js';
+import { ResourceRecord, type RecordEnvironment } from './resource-record.js';
 import '../backends/dummy/index.js';
 
 export interface ExperimentControllerOptions {
@@ -47,6 +54,11 @@ export interface ExperimentControllerOptions {
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** Where resource types are looked up by name (default: the built-in registry). */
   readonly registry?: TypeRegistry;
+  /**
+   * Whether to keep a run directory (experiment.json, events.ndjson, traces, summary.json);
+   * default true. Without one, traces that a backend writes to files are not available.
+   */
+  readonly record?: boolean;
 }
 
 export interface DeployOptions {
@@ -72,6 +84,25 @@ export type ExperimentStatus = 'running' | 'aborted' | 'released';
 
 type Guids = string | readonly string[];
 
+interface RegisteredCondition {
+  readonly targets: readonly string[];
+  readonly action: ResourceAction;
+  readonly group: readonly string[];
+  readonly state: ResourceState;
+  readonly time: Duration;
+}
+
+export type TraceAttr = 'all' | 'stream' | 'path' | 'size';
+
+export interface TraceOptions {
+  /** What to read (default 'all'): the whole content, a block, the file path, or the size in bytes. */
+  readonly attr?: TraceAttr;
+  /** For 'stream': the block size in bytes (default 4096). */
+  readonly block?: number;
+  /** For 'stream': the index of the block to read (default 0). */
+  readonly offset?: number;
+}
+
 interface PendingWait {
   readonly reject: (error: Error) => void;
 }
@@ -80,12 +111,18 @@ export class ExperimentController {
   readonly expId: string;
   readonly runId: string;
   readonly localDir: string;
+  /** `<localDir>/<expId>/<runId>`: where this run's files go. */
+  readonly runDir: string;
   readonly clock: Clock;
   readonly #registry: TypeRegistry;
   readonly #actor: ControllerActor;
   readonly #records = new Map<string, ResourceRecord>();
   readonly #waits = new Set<PendingWait>();
   readonly #counters = new Map<string, number>();
+  readonly #conditions: RegisteredCondition[] = [];
+  readonly #run: RunDirectory | undefined;
+  readonly #env: RecordEnvironment;
+  readonly #startedAt = new Date();
   #groups = 0;
 
   constructor(options: ExperimentControllerOptions = {}) {
@@ -94,6 +131,16 @@ export class ExperimentController {
     this.localDir = options.localDir ?? 'nepi-runs';
     this.clock = options.clock ?? realClock;
     this.#registry = options.registry ?? defaultRegistry;
+    this.runDir = join(this.localDir, this.expId, this.runId);
+    this.#run = options.record === false ? undefined : new RunDirectory(this.runDir);
+    this.#env = {
+      lookup: (guid) => this.#record(guid),
+      clock: this.clock,
+      expId: this.expId,
+      runId: this.runId,
+      runDir: this.runDir,
+      run: this.#run,
+    };
     this.#actor = createActor(controllerMachine, {
       id: 'controller',
       input: { clock: this.clock },
@@ -105,6 +152,10 @@ export class ExperimentController {
       for (const wait of [...this.#waits]) wait.reject(error);
       this.#waits.clear();
     });
+    if (this.#run) {
+      const run = this.#run;
+      this.#actor.on('resource.state', (event) => run.appendEvent(this.#eventRecord(event)));
+    }
     this.#actor.start();
   }
 
@@ -144,7 +195,7 @@ export class ExperimentController {
     const resourceType = typeof type === 'string' ? this.#registry.get(type) : type;
     const guid = options.name ?? this.#newGuid(resourceType);
     if (this.#records.has(guid)) throw new NepiError(`a resource named '${guid}' already exists`, { guid });
-    const record = new ResourceRecord(guid, resourceType, (g) => this.#record(g), this.clock);
+    const record = new ResourceRecord(guid, resourceType, this.#env);
     for (const [name, value] of Object.entries(attributes)) this.#setAttribute(record, name, value);
     this.#records.set(guid, record);
     const input: ResourceInput = {
@@ -252,6 +303,7 @@ export class ExperimentController {
         );
       }
     }
+    this.#conditions.push({ targets, action, group: members, state, time });
     this.#actor.send({ type: 'condition.add', targets, action, members, state, delay });
   }
 
@@ -267,6 +319,25 @@ export class ExperimentController {
     );
     const group = options.group ?? `group${++this.#groups}`;
     const waitAllReady = options.waitAllReady ?? true;
+    this.#checkDeployable(batch, group, waitAllReady);
+    if (batch.length === 0) return;
+    this.#run?.writeExperiment(this.describe());
+    this.#actor.send({ type: 'deploy', guids: batch, group, waitAllReady, autoStart: options.autoStart ?? true });
+  }
+
+  /**
+   * Check, without deploying anything, that every resource not deployed yet could be
+   * deployed as one group: connections complete, conditions on deployed resources, no cycle.
+   * Throws the error `deploy()` would throw.
+   */
+  validate(): void {
+    const index = this.#index();
+    const pending = this.resources.filter((guid) => !index.get(guid).deployed && index.get(guid).rank === 0);
+    this.#checkDeployable(pending, `group${this.#groups + 1}`, true);
+  }
+
+  #checkDeployable(batch: readonly string[], group: string, waitAllReady: boolean): void {
+    const index = this.#index();
     const inBatch = new Set(batch);
     const deployed = (guid: string) => inBatch.has(guid) || index.get(guid).deployed;
     for (const guid of batch) {
@@ -305,8 +376,40 @@ export class ExperimentController {
     const barrier = waitAllReady ? [...(index.groups.get(group) ?? []), ...batch] : undefined;
     const cycle = findCycle(index, batch, barrier);
     if (cycle) throw new ConditionCycleError(cycle, (guid) => `'${guid}'`);
-    if (batch.length === 0) return;
-    this.#actor.send({ type: 'deploy', guids: batch, group, waitAllReady, autoStart: options.autoStart ?? true });
+  }
+
+  /**
+   * The experiment as registered: resources by name with their type, the attributes set on
+   * them (as given), their connections and their conditions. What `experiment.json` holds.
+   */
+  describe(): ExperimentDescription {
+    const order = new Map(this.resources.map((guid, i) => [guid, i]));
+    const conditions = new Map<string, ConditionDescription[]>();
+    for (const condition of this.#conditions) {
+      for (const target of condition.targets) {
+        const list = conditions.get(target) ?? [];
+        const entry: { -readonly [K in keyof ConditionDescription]: ConditionDescription[K] } = {
+          action: condition.action,
+          group: condition.group,
+          state: condition.state,
+        };
+        if (condition.time !== 0) entry.time = condition.time;
+        list.push(entry);
+        conditions.set(target, list);
+      }
+    }
+    const resources: Record<string, ResourceDescription> = {};
+    for (const [guid, record] of this.#records) {
+      const description: { -readonly [K in keyof ResourceDescription]: ResourceDescription[K] } = { type: record.type };
+      // a connection is listed once, by the resource registered later
+      const connect = [...record.connections].filter((other) => order.get(other)! < order.get(guid)!);
+      if (connect.length > 0) description.connect = connect;
+      if (record.given.size > 0) description.attributes = Object.fromEntries(record.given) as ResourceDescription['attributes'];
+      const own = conditions.get(guid);
+      if (own) description.conditions = own;
+      resources[guid] = description;
+    }
+    return { expId: this.expId, resources };
   }
 
   /** Start a deployed resource (as soon as it is READY and its START conditions hold). */
@@ -368,11 +471,119 @@ export class ExperimentController {
     await done;
   }
 
-  /** Release everything, then stop every actor. Safe to call more than once. */
-  async shutdown(): Promise<void> {
-    if (this.#actor.getSnapshot().status !== 'active') return;
-    await this.release();
-    this.#actor.send({ type: 'shutdown' });
+  /**
+   * Release everything, stop every actor and write `summary.json`. Safe to call more than
+   * once; returns the summary.
+   */
+  async shutdown(): Promise<RunSummary> {
+    if (this.#actor.getSnapshot().status === 'active') {
+      await this.release();
+      this.#actor.send({ type: 'shutdown' });
+      if (this.#run && this.#index().groups.size > 0) {
+        this.#run.writeSummary(this.summary());
+        this.#run.close();
+      }
+    }
+    return this.summary();
+  }
+
+  /** The run as it stands: status, failures, every resource's state and state times. */
+  summary(): RunSummary {
+    const resources: Record<string, RunSummary['resources'][string]> = {};
+    for (const guid of this.resources) {
+      const { type, state, times } = this.getResource(guid);
+      resources[guid] = { type, state, times };
+    }
+    return {
+      expId: this.expId,
+      runId: this.runId,
+      runDir: this.runDir,
+      status: this.status,
+      startedAt: this.#startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      failures: this.failures.map(summariseFailure),
+      resources,
+    };
+  }
+
+  /** Collect trace `name` of `guid` (traces are on unless the type says otherwise). */
+  enableTrace(guid: string, name: string): void {
+    this.#record(guid).traces.add(this.#traceName(guid, name));
+  }
+
+  disableTrace(guid: string, name: string): void {
+    this.#record(guid).traces.delete(this.#traceName(guid, name));
+  }
+
+  traceEnabled(guid: string, name: string): boolean {
+    return this.#record(guid).traces.has(this.#traceName(guid, name));
+  }
+
+  /**
+   * Read trace `name` of `guid`: its whole content ('all', the default), `block` bytes at
+   * block index `offset` ('stream'), its file path ('path') or its size in bytes ('size').
+   * A trace not written yet reads as empty.
+   */
+  trace(guid: string, name: string, options: TraceOptions & { attr: 'size' }): Promise<number>;
+  trace(guid: string, name: string, options?: TraceOptions): Promise<string>;
+  async trace(guid: string, name: string, options: TraceOptions = {}): Promise<string | number> {
+    const path = this.#record(guid).tracePath(this.#traceName(guid, name));
+    const attr = options.attr ?? 'all';
+    switch (attr) {
+      case 'path':
+        return path;
+      case 'size':
+        return (await stat(path).catch(() => undefined))?.size ?? 0;
+      case 'all':
+        return readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return '';
+          throw error;
+        });
+      case 'stream': {
+        const block = options.block ?? 4096;
+        const offset = options.offset ?? 0;
+        if (!Number.isInteger(block) || block <= 0) throw new TypeError(`Expected \`block\` to be a positive integer, got \`${block}\``);
+        if (!Number.isInteger(offset) || offset < 0) throw new TypeError(`Expected \`offset\` to be a non-negative integer, got \`${offset}\``);
+        const file = await openFile(path, 'r').catch(() => undefined);
+        if (!file) return '';
+        try {
+          const buffer = Buffer.alloc(block);
+          const { bytesRead } = await file.read(buffer, 0, block, offset * block);
+          return buffer.subarray(0, bytesRead).toString('utf8');
+        } finally {
+          await file.close();
+        }
+      }
+      default:
+        throw new TypeError(`unknown trace attr '${String(attr)}': expected all, stream, path or size`);
+    }
+  }
+
+  #traceName(guid: string, name: string): string {
+    const record = this.#record(guid);
+    if (!Object.hasOwn(record.resourceType.traces, name)) {
+      const known = Object.keys(record.resourceType.traces);
+      throw new NepiError(
+        `resource '${guid}' (${record.type}) has no trace '${name}'${suggest(name, known)}; its traces: ${known.join(', ') || 'none'}`,
+        { guid, type: record.type },
+      );
+    }
+    return name;
+  }
+
+  #eventRecord(event: ResourceStateEvent): object {
+    const line: Record<string, unknown> = {
+      wall: new Date().toISOString(),
+      time: event.time,
+      guid: event.guid,
+      name: event.guid,
+      type: this.#records.get(event.guid)?.type,
+      from: event.from,
+      to: event.to,
+    };
+    if (event.step !== undefined) line['step'] = event.step;
+    if (event.error !== undefined) line['error'] = describeCause(event.error);
+    return line;
   }
 
   #request(guid: string, action: 'START' | 'STOP'): void {
@@ -434,9 +645,11 @@ export class ExperimentController {
     if (!spec) throw new UnknownAttributeError(record.guid, record.type, name, Object.keys(record.resourceType.attributes));
     if (value === undefined) {
       record.attributes.delete(name);
+      record.given.delete(name);
       return;
     }
     record.attributes.set(name, coerceAttribute(spec, value, { guid: record.guid, type: record.type, attribute: name }));
+    record.given.set(name, value);
   }
 
   #newGuid(type: ResourceType): string {

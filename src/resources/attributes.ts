@@ -5,8 +5,9 @@
 import { AttributeValueError } from '../errors.js';
 import { parseDuration } from '../time/duration.js';
 
-export type AttributeKind = 'string' | 'boolean' | 'integer' | 'double' | 'enum' | 'duration';
-export type AttributeValue = string | number | boolean;
+export type AttributeKind = 'string' | 'boolean' | 'integer' | 'double' | 'enum' | 'duration' | 'map';
+/** A `map` attribute holds string values by name (e.g. environment variables). */
+export type AttributeValue = string | number | boolean | Readonly<Record<string, string>>;
 
 export interface AttributeSpec {
   readonly type: AttributeKind;
@@ -53,6 +54,16 @@ export function coerceAttribute(
         throw fail(`expects one of ${allowed.map((a) => `'${a}'`).join(', ')}, ${got}`);
       }
       return value;
+    }
+    case 'map': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(`expects a map of names to strings, ${got}`);
+      const entries = Object.entries(value);
+      for (const [key, item] of entries) {
+        if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
+          throw fail(`expects a map of names to strings, but '${key}' is ${show(item)}`);
+        }
+      }
+      return Object.freeze(Object.fromEntries(entries.map(([key, item]) => [key, String(item)])));
     }
     case 'duration': {
       let ms: number;

@@ -29,6 +29,21 @@ export interface StepContext extends ResourceView {
   sleep(ms: number): Promise<void>;
   /** Scratch space of this resource's backend, kept across its steps. */
   readonly data: Record<string, unknown>;
+  readonly expId: string;
+  readonly runId: string;
+  /** The run directory `<localDir>/<expId>/<runId>`. */
+  readonly runDir: string;
+  /** This resource's own folder in the run directory, created on first call. */
+  dir(): string;
+  traceEnabled(name: string): boolean;
+  /** Where trace `name` goes: `<runDir>/<guid>/<name>`. */
+  tracePath(name: string): string;
+}
+
+export interface TraceSpec {
+  readonly help: string;
+  /** Whether the trace is collected unless disabled (default true). */
+  readonly enabled?: boolean;
 }
 
 export type StepFunction = (context: StepContext) => Promise<void> | void;
@@ -45,7 +60,7 @@ export interface ResourceTypeDefinition {
   readonly type: string;
   readonly help: string;
   readonly attributes?: Readonly<Record<string, AttributeSpec>>;
-  readonly traces?: Readonly<Record<string, { readonly help: string }>>;
+  readonly traces?: Readonly<Record<string, TraceSpec>>;
   /** Type names (`*` matches any part) this type may connect to, with optional counts. */
   readonly connectsTo?: readonly string[] | Readonly<Record<string, ConnectionRule>>;
   /** Connected types this one deploys after (once READY) and releases before. */
@@ -59,7 +74,7 @@ export interface ResourceType {
   readonly type: string;
   readonly help: string;
   readonly attributes: Readonly<Record<string, AttributeSpec>>;
-  readonly traces: Readonly<Record<string, { readonly help: string }>>;
+  readonly traces: Readonly<Record<string, TraceSpec>>;
   readonly connectsTo: Readonly<Record<string, ConnectionRule>>;
   readonly dependsOn: readonly string[];
   readonly steps: Partial<Readonly<Record<StepName, StepFunction>>>;

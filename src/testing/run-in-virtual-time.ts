@@ -18,7 +18,7 @@ export async function runInVirtualTime(
   options: Omit<ExperimentControllerOptions, 'clock'> & { release?: boolean } = {},
 ): Promise<VirtualRun> {
   const clock = new VirtualClock();
-  const ec = new ExperimentController({ ...options, clock });
+  const ec = new ExperimentController({ record: false, ...options, clock });
   await build(ec);
   if (ec.status === 'running' && ec.resources.some((guid) => ec.state(guid) === 'NEW')) ec.deploy();
   await clock.runAll();

@@ -120,7 +120,7 @@ describe('conditions', () => {
 
   it('never fires an action before its due time on the real clock', async () => {
     const { ExperimentController } = await import('../../src/index.js');
-    const ec = new ExperimentController();
+    const ec = new ExperimentController({ record: false });
     const a = ec.registerResource('dummy::Node');
     const others = Array.from({ length: 20 }, () => ec.registerResource('dummy::Node'));
     for (const [i, guid] of others.entries()) ec.registerCondition(guid, 'START', a, 'STARTED', 10 + i);

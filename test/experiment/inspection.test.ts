@@ -9,6 +9,7 @@ describe('inspection', () => {
     const actors = new Map<string, string | undefined>();
     const ec = new ExperimentController({
       clock,
+      record: false,
       inspect: (event: InspectionEvent) => {
         if (event.type === '@xstate.actor') actors.set(event.actorRef.id, event.actorRef._parent?.id);
       },

@@ -144,7 +144,7 @@ describe('validation', () => {
   });
 
   it('rejects a duplicate resource name and refuses work after shutdown', async () => {
-    const ec = new ExperimentController();
+    const ec = new ExperimentController({ record: false });
     ec.registerResource('dummy::Node', {}, { name: 'x' });
     expect(() => ec.registerResource('dummy::Node', {}, { name: 'x' })).toThrow(NepiError);
     await ec.shutdown();

@@ -1,0 +1,37 @@
+/** What a run ends with: `summary.json`, also printed by `nepi run` and `nepi show`. */
+import type { ResourceState } from '../../machines/lifecycle.js';
+import type { Failure } from '../../machines/controller.js';
+import { describeCause } from '../errors.js';
+
+export interface FailureSummary {
+  readonly guid: string;
+  readonly type: string;
+  readonly step: string | undefined;
+  readonly error: string;
+  readonly critical: boolean;
+  readonly time: number;
+}
+
+export interface RunSummary {
+  readonly expId: string;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly status: 'running' | 'aborted' | 'released';
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly failures: readonly FailureSummary[];
+  readonly resources: Readonly<
+    Record<string, { readonly type: string; readonly state: ResourceState; readonly times: Partial<Record<ResourceState, number>> }>
+  >;
+}
+
+export function summariseFailure(failure: Failure): FailureSummary {
+  return {
+    guid: failure.guid,
+    type: failure.type,
+    step: failure.step,
+    error: describeCause(failure.error),
+    critical: failure.critical,
+    time: failure.time,
+  };
+}
