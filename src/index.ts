@@ -5,7 +5,11 @@ export type {
   ExperimentControllerOptions,
   ExperimentStatus,
   ResourceInfo,
+  TraceAttr,
+  TraceOptions,
 } from './experiment/experiment-controller.js';
+export type { ConditionDescription, ExperimentDescription, ResourceDescription } from './experiment/description.js';
+export type { RunSummary, FailureSummary } from './run/summary.js';
 export { ResourceAction, ResourceState, STATE_ORDER, STEPS } from '../machines/lifecycle.js';
 export type { StepName } from '../machines/lifecycle.js';
 export type { Failure } from '../machines/controller.js';
@@ -20,10 +24,12 @@ export type {
   ResourceView,
   StepContext,
   StepFunction,
+  TraceSpec,
 } from './resources/resource-type.js';
 export { registerResourceType, defaultRegistry, TypeRegistry } from './resources/registry.js';
 export type { AttributeKind, AttributeSpec, AttributeValue } from './resources/attributes.js';
 export { DummyApplication, DummyNode } from './backends/dummy/index.js';
+export { LinuxApplication, LinuxNode } from './backends/local/index.js';
 export { parseDuration, formatDuration } from './time/duration.js';
 export type { Duration } from './time/duration.js';
 export { RealClock, realClock } from './time/real-clock.js';

@@ -20,6 +20,7 @@ import {
 } from '../../machines/lifecycle.js';
 import type { ResourceContext, ResourceInput, ResourceStateEvent } from '../../machines/resource.js';
 import {
+  AttributeValueError,
   ConditionError,
   ConditionCycleError,
   ExperimentAbortedError,
@@ -43,6 +44,7 @@ import { summariseFailure, type RunSummary } from '../run/summary.js';
 import type { ConditionDescription, ExperimentDescription, ResourceDescription } from './description.js';
 import { ResourceRecord, type RecordEnvironment } from './resource-record.js';
 import '../backends/dummy/index.js';
+import '../backends/local/index.js';
 
 export interface ExperimentControllerOptions {
   /** The experiment's name; a run directory lives under `<localDir>/<expId>/<runId>/`. */
@@ -342,6 +344,11 @@ export class ExperimentController {
     const deployed = (guid: string) => inBatch.has(guid) || index.get(guid).deployed;
     for (const guid of batch) {
       const record = this.#record(guid);
+      for (const [name, spec] of Object.entries(record.resourceType.attributes)) {
+        if (spec.required && record.get(name) === undefined) {
+          throw new AttributeValueError(guid, record.type, name, 'is required and not set');
+        }
+      }
       for (const [pattern, rule] of Object.entries(record.resourceType.connectsTo)) {
         const count = record.connected(pattern).length;
         if (rule.min !== undefined && count < rule.min) {

@@ -17,6 +17,8 @@ export interface AttributeSpec {
   readonly allowed?: readonly string[];
   /** For `integer`, `double` and `duration` (in ms): the inclusive range. */
   readonly range?: readonly [number, number];
+  /** Must be set before the resource is deployed. */
+  readonly required?: boolean;
 }
 
 /** The attribute every resource type has. */

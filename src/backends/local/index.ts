@@ -1,0 +1,11 @@
+/** The local backend, nepi's embedded default: `linux::Node` and `linux::Application` on this host. */
+import { registerResourceType } from '../../resources/registry.js';
+import { LinuxApplication } from './application.js';
+import { LinuxNode } from './node.js';
+
+export { LinuxApplication, substitute } from './application.js';
+export { LinuxNode, isLocalHost } from './node.js';
+export { killAllGroups } from './process-registry.js';
+
+registerResourceType(LinuxNode);
+registerResourceType(LinuxApplication);

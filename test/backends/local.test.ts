@@ -1,0 +1,175 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AttributeValueError, ExperimentAbortedError, ExperimentController } from '../../src/index.js';
+
+let localDir: string;
+beforeEach(() => {
+  localDir = mkdtempSync(join(tmpdir(), 'nepi-local-'));
+});
+afterEach(() => rmSync(localDir, { recursive: true, force: true }));
+
+/** Whether `pid` runs; a zombie (killed, not yet reaped by its new parent) does not. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+function experiment(apps: Record<string, Record<string, unknown>>) {
+  const ec = new ExperimentController({ localDir, expId: 'local' });
+  const node = ec.registerResource('linux::Node', {}, { name: 'node' });
+  for (const [name, attributes] of Object.entries(apps)) {
+    ec.registerResource('linux::Application', attributes, { name });
+    ec.registerConnection(node, name);
+  }
+  return ec;
+}
+
+describe('local backend', () => {
+  it('finishes an application that exits 0 and keeps its stdout and stderr as traces', async () => {
+    const ec = experiment({ app: { command: 'echo hello; echo oops >&2' } });
+    ec.deploy();
+    await ec.waitFinished('app');
+    expect(ec.state('app')).toBe('FINISHED');
+    expect(await ec.trace('app', 'stdout')).toBe('hello\n');
+    expect(await ec.trace('app', 'stderr')).toBe('oops\n');
+    expect(await ec.trace('app', 'stdout', { attr: 'size' })).toBe(6);
+    expect(await ec.trace('app', 'stdout', { attr: 'path' })).toBe(join(ec.runDir, 'app', 'stdout'));
+    expect(await ec.trace('app', 'stdout', { attr: 'stream', block: 2, offset: 1 })).toBe('ll');
+    expect(await ec.trace('app', 'stdout', { attr: 'stream', block: 4, offset: 5 })).toBe('');
+    await expect(ec.trace('app', 'stdot')).rejects.toThrow("resource 'app' (linux::Application) has no trace 'stdot' - did you mean 'stdout'?");
+    await ec.shutdown();
+  });
+
+  it('fails an application that exits non-zero, with the code and the end of stderr', async () => {
+    const ec = experiment({ app: { command: 'echo first >&2; echo "no such file" >&2; exit 3', critical: false } });
+    ec.deploy();
+    await ec.waitFinished('app');
+    const info = ec.getResource('app');
+    expect(info.state).toBe('FAILED');
+    expect(info.step).toBe('run');
+    expect(String(info.error)).toContain('command exited with code 3; stderr ends with:\nfirst\nno such file');
+    await ec.shutdown();
+  });
+
+  it('substitutes ${RUN_DIR} and ${APP_DIR}, and passes env, stdin and workdir', async () => {
+    const ec = experiment({
+      app: {
+        command: 'echo "$GREETING $(cat) ${RUN_DIR} ${APP_DIR} $(pwd)"',
+        env: { GREETING: 'hola' },
+        stdin: 'from-stdin',
+        workdir: localDir,
+      },
+    });
+    ec.deploy();
+    await ec.waitFinished('app');
+    expect(await ec.trace('app', 'stdout')).toBe(`hola from-stdin ${ec.runDir} ${join(ec.runDir, 'app')} ${localDir}\n`);
+    await ec.shutdown();
+  });
+
+  it('stops an application with SIGTERM', async () => {
+    const ec = experiment({ app: { command: 'echo $$ > ${APP_DIR}/pid; exec sleep 1000' } });
+    ec.deploy();
+    await ec.waitStarted();
+    const pid = await waitForPid(join(ec.runDir, 'app', 'pid'));
+    const t0 = performance.now();
+    ec.stop('app');
+    await ec.waitFinished('app');
+    expect(ec.state('app')).toBe('STOPPED');
+    expect(performance.now() - t0).toBeLessThan(4000);
+    expect(alive(pid)).toBe(false);
+    await ec.shutdown();
+  });
+
+  it('kills an application that ignores SIGTERM after stopTimeout', async () => {
+    const ec = experiment({
+      app: { command: "trap '' TERM; echo $$ > ${APP_DIR}/pid; while true; do sleep 0.05; done", stopTimeout: '300ms' },
+    });
+    ec.deploy();
+    await ec.waitStarted();
+    const pid = await waitForPid(join(ec.runDir, 'app', 'pid'));
+    const t0 = performance.now();
+    ec.stop('app');
+    await ec.waitFinished('app');
+    const elapsed = performance.now() - t0;
+    expect(ec.state('app')).toBe('STOPPED');
+    expect(elapsed).toBeGreaterThanOrEqual(300);
+    expect(elapsed).toBeLessThan(5000);
+    expect(alive(pid)).toBe(false);
+    await ec.shutdown();
+  });
+
+  it('kills a whole process tree at release', async () => {
+    const ec = experiment({
+      app: { command: 'sleep 1000 & echo $! > ${APP_DIR}/pids; sleep 1000 & echo $! >> ${APP_DIR}/pids; wait' },
+    });
+    ec.deploy();
+    await ec.waitStarted();
+    const pids = await waitForPids(join(ec.runDir, 'app', 'pids'), 2);
+    expect(pids.every(alive)).toBe(true);
+    await ec.shutdown();
+    expect(ec.state('app')).toBe('RELEASED');
+    expect(pids.some(alive)).toBe(false);
+  });
+
+  it('leaves no process alive after a critical failure', async () => {
+    const ec = experiment({
+      long: { command: 'echo $$ > ${APP_DIR}/pid; exec sleep 1000' },
+      bad: { command: 'sleep 0.3; exit 7' },
+    });
+    ec.deploy();
+    const pid = await waitForPid(join(ec.runDir, 'long', 'pid'));
+    const error = await ec.waitFinished().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExperimentAbortedError);
+    expect((error as Error).message).toContain('bad (linux::Application) failed at run: command exited with code 7');
+    await ec.shutdown();
+    expect(ec.state('long')).toBe('RELEASED');
+    expect(alive(pid)).toBe(false);
+    const summary = JSON.parse(readFileSync(join(ec.runDir, 'summary.json'), 'utf8'));
+    expect(summary.status).toBe('aborted');
+    expect(summary.failures[0]).toMatchObject({ guid: 'bad', step: 'run' });
+  });
+
+  it('fails a node whose hostname is not this machine at discover', async () => {
+    const ec = new ExperimentController({ localDir });
+    const node = ec.registerResource('linux::Node', { hostname: 'faraway.example', critical: false });
+    ec.deploy();
+    await ec.waitDeployed();
+    expect(ec.getResource(node)).toMatchObject({ state: 'FAILED', step: 'discover' });
+    expect(String(ec.getResource(node).error)).toContain("hostname 'faraway.example' is not this machine");
+    await ec.shutdown();
+  });
+
+  it('requires a command before deploying', () => {
+    const ec = experiment({ app: {} });
+    expect(() => ec.deploy()).toThrow(AttributeValueError);
+    expect(() => ec.deploy()).toThrow("resource 'app' (linux::Application): attribute 'command' is required and not set");
+  });
+});
+
+async function waitForPids(path: string, count: number): Promise<number[]> {
+  const deadline = performance.now() + 5000;
+  for (;;) {
+    try {
+      const pids = readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map(Number);
+      if (pids.length >= count) return pids;
+    } catch {
+      /* not written yet */
+    }
+    if (performance.now() > deadline) throw new Error(`${path} did not get ${count} pids`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function waitForPid(path: string): Promise<number> {
+  return (await waitForPids(path, 1))[0]!;
+}
