@@ -3,7 +3,7 @@
  * taken through the full lifecycle (deploy, start, finish, release, shutdown), timed per
  * phase, against the same number of bare XState actors taken through the same transitions.
  *
- *   npm run bench -- [--nodes 1000] [--apps 50] [--runs 3] [--json FILE]
+ *   npm run bench -- [--sizes 20x50,200x50,1000x50,2000x50] [--runs 3] [--json FILE]
  */
 import { writeFileSync } from 'node:fs';
 import { createActor, createMachine } from 'xstate';
@@ -82,21 +82,42 @@ function baseline(rms: number): number {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const nodes = arg('nodes', 1000);
-const apps = arg('apps', 50);
-const runs = arg('runs', 3);
-const samples: Sample[] = [];
-for (let i = 0; i < runs; i++) {
-  const result = await engine(nodes, apps);
-  const baselineMs = baseline(result.rms);
-  samples.push({ ...result, baselineMs, ratio: result.totalMs / baselineMs });
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
-const summary = Object.fromEntries(
-  (Object.keys(samples[0]!) as (keyof Sample)[]).map((key) => {
-    const values = samples.map((s) => s[key]);
-    return [key, { median: median(values), min: Math.min(...values), max: Math.max(...values) }];
-  }),
-);
-console.table(summary);
-const jsonIndex = process.argv.indexOf('--json');
-if (jsonIndex >= 0) writeFileSync(process.argv[jsonIndex + 1]!, JSON.stringify({ nodes, apps, runs, samples, summary }, null, 2));
+
+// sizes as NODESxAPPS, e.g. --sizes 20x50,200x50,1000x50,2000x50
+const sizes = (option('sizes') ?? `${arg('nodes', 1000)}x${arg('apps', 50)}`).split(',').map((size) => {
+  const [n, m] = size.split('x').map(Number);
+  return { nodes: n!, apps: m! };
+});
+const runs = arg('runs', 3);
+const rows: Record<string, unknown>[] = [];
+const results: { nodes: number; apps: number; samples: Sample[] }[] = [];
+for (const { nodes, apps } of sizes) {
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    const result = await engine(nodes, apps);
+    const baselineMs = baseline(result.rms);
+    samples.push({ ...result, baselineMs, ratio: result.totalMs / baselineMs });
+  }
+  results.push({ nodes, apps, samples });
+  const med = (key: keyof Sample) => median(samples.map((s) => s[key]));
+  const spread = (key: keyof Sample) => Math.max(...samples.map((s) => s[key])) - Math.min(...samples.map((s) => s[key]));
+  rows.push({
+    size: `${nodes}x${apps}`,
+    rms: med('rms'),
+    'deploy s': (med('deployMs') / 1000).toFixed(2),
+    'run s': (med('runMs') / 1000).toFixed(2),
+    'release s': (med('releaseMs') / 1000).toFixed(2),
+    'total s': (med('totalMs') / 1000).toFixed(2),
+    'spread s': (spread('totalMs') / 1000).toFixed(2),
+    'heap/RM B': med('heapPerRmBytes'),
+    'bare XState s': (med('baselineMs') / 1000).toFixed(2),
+    ratio: med('ratio').toFixed(2),
+  });
+}
+console.table(rows);
+const jsonPath = option('json');
+if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ runs, results, rows }, null, 2));

@@ -1,6 +1,6 @@
 /**
- * The experiment controller as a machine: it spawns every resource manager as an actor,
- * tracks their states, runs deployment groups and turns conditions into delayed events.
+ * The experiment controller as a machine: it adopts and starts every resource manager's
+ * actor, tracks their states, runs deployment groups and turns conditions into delayed events.
  *
  * Conditions are re-evaluated only when a resource they wait on changes state (the
  * `ConditionIndex` finds them by member). A gate that opens with time still to wait becomes
@@ -95,7 +95,7 @@ export type ControllerEmitted =
 
 /** The part of `enqueueActions`' enqueuer that dispatching uses. */
 interface Enqueue {
-  sendTo(actor: AnyActorRef, event: { type: ResourceAction }): void;
+  sendTo(actor: AnyActorRef, event: { type: ResourceAction } | { type: 'FAIL'; error: unknown }): void;
   cancel(id: string): void;
   raise(event: { type: 'deadline' }, options: { id: string; delay: number }): void;
 }
@@ -178,7 +178,15 @@ export const controllerMachine = setup({
       if (event.type !== 'resource.state') return;
       const { opened } = context.index.recordState(event.guid, event.to, event.time);
       enqueue.emit(event);
-      if (event.error !== undefined) {
+      if (event.to === 'FAILED' && !context.index.get(event.guid).critical) {
+        // dependents not deployed yet can never deploy on a failed resource: they fail too
+        for (const dependent of context.index.strandedDependents(event.guid)) {
+          const actor = context.actors.get(dependent);
+          const error = new Error(`its dependency '${event.guid}' (${context.types.get(event.guid)}) failed`, { cause: event.error });
+          if (actor) enqueue.sendTo(actor, { type: 'FAIL', error });
+        }
+      }
+      if (event.step !== undefined) {
         const failure: Failure = {
           guid: event.guid,
           type: context.types.get(event.guid) ?? 'unknown',

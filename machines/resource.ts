@@ -45,7 +45,9 @@ export type ResourceEvent =
   | { type: 'DEPLOY' }
   | { type: 'START' }
   | { type: 'STOP' }
-  | { type: 'RELEASE' };
+  | { type: 'RELEASE' }
+  /** Fail before READY for a reason outside the resource (its dependency failed). */
+  | { type: 'FAIL'; error: unknown };
 
 /** The report of one state change, sent to the controller. */
 export interface ResourceStateEvent {
@@ -70,6 +72,15 @@ const stepInput =
 const failed = (step: StepName) => ({
   target: '#resource.FAILED' as const,
   actions: { type: 'recordFailure' as const, params: ({ event }: { event: { error?: unknown } }) => ({ step, error: event.error }) },
+});
+
+/** A FAIL event sent from outside: the step it interrupts is recorded with the event's error. */
+const failedBy = (step: StepName) => ({
+  target: '#resource.FAILED' as const,
+  actions: {
+    type: 'recordFailure' as const,
+    params: ({ event }: { event: ResourceEvent }) => ({ step, error: event.type === 'FAIL' ? event.error : undefined }),
+  },
 });
 
 const has = (step: StepName) => ({ type: 'has' as const, params: { step } });
@@ -104,8 +115,9 @@ export const resourceMachine = setup({
       });
       const report: ResourceStateEvent = { type: 'resource.state', guid: context.guid, from, to: state, time };
       if (state === 'FAILED' || (state === 'RELEASED' && context.failedStep === 'release')) {
-        report.step = context.failedStep;
-        report.error = context.error;
+        // a failure always names its step; a step that rejected with nothing still failed
+        report.step = context.failedStep ?? 'deploy';
+        report.error = context.error ?? new Error(`step '${report.step}' failed without a reason`);
       }
       enqueue.emit(report);
       if (self._parent) enqueue.sendParent(report);
@@ -118,9 +130,13 @@ export const resourceMachine = setup({
   on: { RELEASE: [{ guard: has('release'), target: '.releasing' }, { target: '.RELEASED' }] },
   states: {
     NEW: {
-      on: { DEPLOY: [{ guard: has('discover'), target: 'discovering' }, { target: 'DISCOVERED' }] },
+      on: {
+        DEPLOY: [{ guard: has('discover'), target: 'discovering' }, { target: 'DISCOVERED' }],
+        FAIL: failedBy('deploy'),
+      },
     },
     discovering: {
+      on: { FAIL: failedBy('discover') },
       invoke: { src: 'discover', input: stepInput('discover'), onDone: 'DISCOVERED', onError: failed('discover') },
     },
     DISCOVERED: {
@@ -128,6 +144,7 @@ export const resourceMachine = setup({
       always: [{ guard: has('provision'), target: 'provisioning' }, { target: 'PROVISIONED' }],
     },
     provisioning: {
+      on: { FAIL: failedBy('provision') },
       invoke: { src: 'provision', input: stepInput('provision'), onDone: 'PROVISIONED', onError: failed('provision') },
     },
     PROVISIONED: {
@@ -135,6 +152,7 @@ export const resourceMachine = setup({
       always: [{ guard: has('deploy'), target: 'deploying' }, { target: 'READY' }],
     },
     deploying: {
+      on: { FAIL: failedBy('deploy') },
       invoke: { src: 'deploy', input: stepInput('deploy'), onDone: 'READY', onError: failed('deploy') },
     },
     READY: {

@@ -46,7 +46,10 @@ export interface IndexedResource {
   rank: number;
   /** reached[r]: when the resource first was at rank r or later. */
   readonly reached: number[];
+  /** When it failed non-critically: from then on it counts as having reached every state. */
   failedAt?: number;
+  /** The rank it really had reached when it failed (any failure). */
+  failedFrom?: number;
   deployed: boolean;
   group?: string;
   readonly gates: Partial<Record<ResourceAction, Gate>>;
@@ -129,7 +132,7 @@ export class ConditionIndex {
   /** When `guid` reached `rank`, as a condition sees it; undefined while it has not. */
   reachedAt(guid: string, rank: number, strict: boolean): number | undefined {
     const entry = this.get(guid);
-    if (entry.rank >= rank) return entry.reached[rank];
+    if (reallyReached(entry, entry.rank, rank)) return entry.reached[rank];
     if (!strict && entry.failedAt !== undefined) return entry.failedAt;
     return undefined;
   }
@@ -198,7 +201,11 @@ export class ConditionIndex {
     return this.#tryOpen(gate, []);
   }
 
-  /** Record a state change of `guid` at `time`; state changes never go back in the order. */
+  /**
+   * Record a state change of `guid` at `time`; state changes never go back in the order.
+   * A critical failure satisfies nothing: the experiment aborts, and what waited on the
+   * resource must not take its failure for progress.
+   */
   recordState(guid: string, state: ResourceState, time: number): StateChangeResult {
     const entry = this.get(guid);
     const from = entry.rank;
@@ -207,9 +214,11 @@ export class ConditionIndex {
     if (to <= from) return { opened, criticalFailure: false };
     for (let r = from + 1; r <= to; r++) entry.reached[r] = time;
     entry.rank = to;
-    const failedBefore = entry.failedAt !== undefined;
     const criticalFailure = to === FAILED_RANK && entry.critical;
-    if (to === FAILED_RANK && !entry.critical) entry.failedAt = time;
+    if (to === FAILED_RANK) entry.failedFrom = from;
+    if (criticalFailure) return { opened, criticalFailure };
+    const failedBefore = entry.failedAt !== undefined;
+    if (to === FAILED_RANK) entry.failedAt = time;
     const failedNow = entry.failedAt !== undefined;
 
     for (const action of ['START', 'STOP'] as const) {
@@ -228,9 +237,9 @@ export class ConditionIndex {
         satisfiedSome = true;
         continue;
       }
-      const was = from >= w.rank || (!w.strict && failedBefore);
-      const now = to >= w.rank || (!w.strict && failedNow);
-      if (was || !now) continue;
+      const reachedBefore = reallyReached(entry, from, w.rank) || (!w.strict && failedBefore);
+      const reachedNow = reallyReached(entry, to, w.rank) || (!w.strict && failedNow);
+      if (reachedBefore || !reachedNow) continue;
       w.pending--;
       if (time > w.reachedAt) w.reachedAt = time;
       if (w.pending === 0) {
@@ -241,6 +250,23 @@ export class ConditionIndex {
     if (satisfiedSome) entry.watches = entry.watches.filter((w) => !w.satisfied);
     if (to === RELEASED_RANK) entry.watches = [];
     return { opened, criticalFailure };
+  }
+
+  /**
+   * Dependents of `guid` that have not been deployed yet: with their dependency failed they
+   * can never deploy. Their pending DEPLOY is cancelled; the caller fails them.
+   */
+  strandedDependents(guid: string): string[] {
+    const stranded: string[] = [];
+    for (const dependent of this.get(guid).dependents) {
+      const entry = this.get(dependent);
+      if (entry.rank >= stateRank('READY')) continue;
+      const gate = entry.gates.DEPLOY;
+      if (gate && gate.status === 'fired') continue;
+      if (gate && gate.status !== 'cancelled') gate.status = 'cancelled';
+      stranded.push(dependent);
+    }
+    return stranded;
   }
 
   /** Put `guids` in deployment group `group` and ask for their actions. */
@@ -257,7 +283,8 @@ export class ConditionIndex {
       entry.group = options.group;
       members.push(guid);
       for (const dependency of entry.dependsOn) {
-        this.attach(this.watch([dependency], 'READY', { kind: 'dependency', key: `ready:${dependency}` }), guid, 'DEPLOY');
+        // strict: a failed dependency is not READY; its dependents fail instead (strandedDependents)
+        this.attach(this.watch([dependency], 'READY', { kind: 'dependency', strict: true, key: `ready:${dependency}` }), guid, 'DEPLOY');
       }
     }
     if (options.waitAllReady) {
@@ -321,6 +348,16 @@ export class ConditionIndex {
     }
     return opened;
   }
+}
+
+/**
+ * Whether a resource at `current` rank really reached `rank`: a failure passes over the
+ * states between the last one reached and FAILED without reaching them.
+ */
+function reallyReached(entry: IndexedResource, current: number, rank: number): boolean {
+  if (current < rank) return false;
+  if (entry.failedFrom === undefined || current < FAILED_RANK) return true;
+  return rank <= entry.failedFrom || rank >= FAILED_RANK;
 }
 
 /** Short display of a state rank, for messages. */

@@ -27,14 +27,24 @@ interface Edge {
 const actionNode = (guid: string, action: ResourceAction) => `a\u0000${guid}\u0000${action}`;
 
 /**
- * The first cycle among the DEPLOY, START and STOP actions of `guids` and of everything they
- * wait on, or undefined. `newBarrier` is the deployment group `guids` are about to join when
- * they wait for all to be READY: it is checked before the deployment changes anything.
+ * The first cycle among the actions of `guids` and of everything they wait on, or undefined.
+ * `newBarrier` is the deployment group `guids` are about to join when they wait for all to
+ * be READY, and `pending` a condition about to be registered: both are checked before
+ * anything changes.
  */
+/** A condition about to be registered, checked before it is. */
+export interface PendingCondition {
+  readonly targets: readonly string[];
+  readonly action: ResourceAction;
+  readonly members: readonly string[];
+  readonly state: ResourceState;
+}
+
 export function findCycle(
   index: ConditionIndex,
   guids: readonly string[],
   newBarrier?: readonly string[],
+  pending?: PendingCondition,
 ): CycleLink[] | undefined {
   const watchIds = new Map<Watch, string>();
   const watches = new Map<string, Pick<Watch, 'members' | 'state'>>();
@@ -48,6 +58,8 @@ export function findCycle(
     return id;
   };
   const pendingBarrier = newBarrier ? watchNode({ members: newBarrier, state: 'READY' }) : undefined;
+  const pendingNode = pending ? watchNode({ members: pending.members, state: pending.state }) : undefined;
+  const pendingTargets = new Set(pending?.targets ?? []);
   const joining = new Set(newBarrier ? guids : []);
 
   const edgesOf = (node: string): Edge[] => {
@@ -64,6 +76,18 @@ export function findCycle(
     for (const w of entry.gates[action]?.conditions ?? []) {
       if (w.kind === 'condition' || w.kind === 'barrier') {
         edges.push({ to: watchNode(w), info: { guid, action, state: w.state, why: w.kind } });
+      }
+    }
+    if (pending && pendingNode && action === pending.action && pendingTargets.has(guid)) {
+      edges.push({ to: pendingNode, info: { guid, action, state: pending.state, why: 'condition' } });
+    }
+    if (action === 'RELEASE') {
+      // a resource is released after everything that depends on it
+      for (const dependent of entry.dependents) {
+        edges.push({
+          to: actionNode(dependent, 'RELEASE'),
+          info: { guid, action, waitsFor: dependent, state: 'RELEASED', why: 'dependency' },
+        });
       }
     }
     if (action === 'DEPLOY') {
@@ -89,7 +113,7 @@ export function findCycle(
   // Iterative depth-first search; nodes on the current path are grey (1), finished ones black (2).
   const colour = new Map<string, 1 | 2>();
   for (const guid of guids) {
-    for (const action of ['DEPLOY', 'START', 'STOP'] as const) {
+    for (const action of ['DEPLOY', 'START', 'STOP', 'RELEASE'] as const) {
       const root = actionNode(guid, action);
       if (colour.has(root)) continue;
       colour.set(root, 1);

@@ -29,7 +29,6 @@ import {
   NepiError,
   UnknownAttributeError,
   UnknownResourceError,
-  describeCause,
   suggest,
 } from '../errors.js';
 import { coerceAttribute, type AttributeValue } from '../resources/attributes.js';
@@ -39,6 +38,7 @@ import { parseDuration, type Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { join } from 'node:path';
 import { readFile, stat, open as openFile } from 'node:fs/promises';
+import { toEventRecord } from '../run/event-record.js';
 import { RunDirectory } from '../run/run-directory.js';
 import { summariseFailure, type RunSummary } from '../run/summary.js';
 import type { ConditionDescription, ExperimentDescription, ResourceDescription } from './description.js';
@@ -85,6 +85,14 @@ export interface ResourceInfo {
 export type ExperimentStatus = 'running' | 'aborted' | 'released';
 
 type Guids = string | readonly string[];
+
+/**
+ * Whether a condition needs its members deployed to ever hold: releasing (and waiting for
+ * a release) works for resources never deployed.
+ */
+function waitsOnDeployment(action: ResourceAction, state: ResourceState): boolean {
+  return action !== 'RELEASE' && state !== 'RELEASED';
+}
 
 interface RegisteredCondition {
   readonly targets: readonly string[];
@@ -156,7 +164,7 @@ export class ExperimentController {
     });
     if (this.#run) {
       const run = this.#run;
-      this.#actor.on('resource.state', (event) => run.appendEvent(this.#eventRecord(event)));
+      this.#actor.on('resource.state', (event) => run.appendEvent(toEventRecord(event, this.#records.get(event.guid)?.type)));
     }
     this.#actor.start();
   }
@@ -215,6 +223,7 @@ export class ExperimentController {
   /** Set an attribute; checked against the type's declaration. */
   set(guid: string, name: string, value: unknown): void {
     const record = this.#record(guid);
+    this.#assertRunning(`set '${name}' of '${guid}'`);
     this.#setAttribute(record, name, value);
     if (name === 'critical') this.#actor.send({ type: 'resource.critical', guid, critical: value !== false });
   }
@@ -237,8 +246,8 @@ export class ExperimentController {
       [ra, rb],
       [rb, ra],
     ] as const) {
-      const rule = connectionRule(from.resourceType, to.type);
-      if (!rule) {
+      const [pattern, rule] = connectionRule(from.resourceType, to.type) ?? [];
+      if (!rule || pattern === undefined) {
         throw new InvalidConnectionError(
           `resource '${from.guid}' (${from.type}) cannot connect to '${to.guid}' (${to.type}); ${from.type} connects to ${
             Object.keys(from.resourceType.connectsTo).join(', ') || 'nothing'
@@ -246,9 +255,9 @@ export class ExperimentController {
           { guid: from.guid, type: from.type },
         );
       }
-      if (rule.max !== undefined && from.connected(to.type).length >= rule.max) {
+      if (rule.max !== undefined && from.connected(pattern).length >= rule.max) {
         throw new InvalidConnectionError(
-          `resource '${from.guid}' (${from.type}) already has ${rule.max} connection(s) to ${to.type}, the most it takes`,
+          `resource '${from.guid}' (${from.type}) already has ${rule.max} connection(s) to ${pattern}, the most it takes`,
           { guid: from.guid, type: from.type },
         );
       }
@@ -305,8 +314,25 @@ export class ExperimentController {
         );
       }
     }
+    const cycle = findCycle(index, targets, undefined, { targets, action, members, state });
+    if (cycle) throw new ConditionCycleError(cycle, (guid) => `'${guid}'`);
+    if (waitsOnDeployment(action, state)) {
+      // a deployed target waits from now on: what it waits for must be deployed too
+      const target = targets.find((guid) => index.get(guid).deployed);
+      const missing = members.find((guid) => !index.get(guid).deployed);
+      if (target !== undefined && missing !== undefined) {
+        throw new ConditionError(
+          `the ${action} condition of '${target}' waits for '${missing}' to reach ${state}, but '${missing}' is not part of any deployment`,
+          { guid: target, type: this.#record(target).type },
+        );
+      }
+    }
     this.#conditions.push({ targets, action, group: members, state, time });
     this.#actor.send({ type: 'condition.add', targets, action, members, state, delay });
+    if (action === 'STOP') {
+      // deployed resources with STOP conditions stop on their own, as at deploy()
+      for (const guid of targets) if (index.get(guid).deployed) this.#actor.send({ type: 'request', guid, action });
+    }
   }
 
   /**
@@ -369,7 +395,7 @@ export class ExperimentController {
       }
       for (const gate of Object.values(entry.gates)) {
         for (const w of gate.conditions) {
-          if (w.kind !== 'condition') continue;
+          if (w.kind !== 'condition' || !waitsOnDeployment(gate.action, w.state)) continue;
           const missing = w.members.find((member) => !deployed(member));
           if (missing !== undefined) {
             throw new ConditionError(
@@ -447,6 +473,39 @@ export class ExperimentController {
   /** Resolves when every one of `guids` (default: all) is RELEASED. */
   waitReleased(guids?: Guids): Promise<void> {
     return this.#wait(guids, 'RELEASED', { strict: true, deployedOnly: false });
+  }
+
+  /**
+   * The resources that end by themselves: those that run something that finishes (a `run`
+   * step) or have STOP conditions. The others (a node, a server that runs until stopped)
+   * keep going until released.
+   */
+  endingResources(): string[] {
+    const index = this.#index();
+    return this.resources.filter((guid) => {
+      const stop = index.get(guid).gates.STOP;
+      return this.#record(guid).runs('run') || (stop?.conditions.some((w) => w.kind === 'condition') ?? false);
+    });
+  }
+
+  /**
+   * Run the experiment to its end and release it: deploy whatever is not deployed yet, wait
+   * until every resource that ends by itself has ended (or everything started, when none
+   * does), then shut down. An abort `signal` (Ctrl-C) releases everything early. Resolves
+   * with the summary whatever happened; a critical failure shows as status 'aborted'.
+   */
+  async run(options: { signal?: AbortSignal } = {}): Promise<RunSummary> {
+    const { signal } = options;
+    if (this.status === 'running' && !signal?.aborted) {
+      this.deploy();
+      const ending = this.endingResources();
+      const done = ending.length > 0 ? this.waitFinished(ending) : this.waitStarted();
+      const interrupted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+      await Promise.race([done, interrupted]).catch((error: unknown) => {
+        if (!(error instanceof ExperimentAbortedError)) throw error;
+      });
+    }
+    return this.shutdown();
   }
 
   /** The lifecycle state of a resource. */
@@ -578,20 +637,7 @@ export class ExperimentController {
     return name;
   }
 
-  #eventRecord(event: ResourceStateEvent): object {
-    const line: Record<string, unknown> = {
-      wall: new Date().toISOString(),
-      time: event.time,
-      guid: event.guid,
-      name: event.guid,
-      type: this.#records.get(event.guid)?.type,
-      from: event.from,
-      to: event.to,
-    };
-    if (event.step !== undefined) line['step'] = event.step;
-    if (event.error !== undefined) line['error'] = describeCause(event.error);
-    return line;
-  }
+
 
   #request(guid: string, action: 'START' | 'STOP'): void {
     this.#assertRunning(action.toLowerCase());
@@ -651,7 +697,9 @@ export class ExperimentController {
     const spec = record.resourceType.attributes[name];
     if (!spec) throw new UnknownAttributeError(record.guid, record.type, name, Object.keys(record.resourceType.attributes));
     if (value === undefined) {
-      record.attributes.delete(name);
+      // back to the type's default (or unset when it has none)
+      if (spec.default === undefined) record.attributes.delete(name);
+      else record.attributes.set(name, spec.default);
       record.given.delete(name);
       return;
     }

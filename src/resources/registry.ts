@@ -1,11 +1,18 @@
 /** The registry of resource types known by name. */
-import { UnknownTypeError } from '../errors.js';
+import { NepiError, UnknownTypeError } from '../errors.js';
 import type { ResourceType } from './resource-type.js';
 
 export class TypeRegistry {
   #types = new Map<string, ResourceType>();
 
-  register(type: ResourceType): void {
+  /** Add a type; another type under the same name is an error unless `replace` is set. */
+  register(type: ResourceType, options: { replace?: boolean } = {}): void {
+    const existing = this.#types.get(type.type);
+    if (existing && existing !== type && !options.replace) {
+      throw new NepiError(`resource type '${type.type}' is already registered; pass { replace: true } to replace it`, {
+        type: type.type,
+      });
+    }
     this.#types.set(type.type, type);
   }
 
@@ -28,6 +35,6 @@ export class TypeRegistry {
 export const defaultRegistry = new TypeRegistry();
 
 /** Make a type available by name to every experiment controller. */
-export function registerResourceType(type: ResourceType): void {
-  defaultRegistry.register(type);
+export function registerResourceType(type: ResourceType, options: { replace?: boolean } = {}): void {
+  defaultRegistry.register(type, options);
 }

@@ -8,7 +8,7 @@ import type { Clock } from '../../machines/clock.js';
 import { STEPS, type StepName } from '../../machines/lifecycle.js';
 import { resourceMachine, type StepInput } from '../../machines/resource.js';
 import { NepiError } from '../errors.js';
-import { CRITICAL_ATTRIBUTE, type AttributeSpec, type AttributeValue } from './attributes.js';
+import { coerceAttribute, CRITICAL_ATTRIBUTE, type AttributeSpec, type AttributeValue } from './attributes.js';
 
 /** A resource as its type's steps see it. */
 export interface ResourceView {
@@ -97,6 +97,7 @@ export function defineResourceType(definition: ResourceTypeDefinition): Resource
       });
     }
   }
+  const attributes: Record<string, AttributeSpec> = { critical: CRITICAL_ATTRIBUTE };
   for (const [name, spec] of Object.entries(definition.attributes ?? {})) {
     if (spec.type === 'enum' && (!spec.allowed || spec.allowed.length === 0)) {
       throw new NepiError(`type '${definition.type}': enum attribute '${name}' lists no allowed values`, {
@@ -104,6 +105,11 @@ export function defineResourceType(definition: ResourceTypeDefinition): Resource
         attribute: name,
       });
     }
+    // defaults obey their own declaration; a duration default is kept in ms like any value
+    attributes[name] =
+      spec.default === undefined
+        ? spec
+        : { ...spec, default: coerceAttribute(spec, spec.default, { type: definition.type, attribute: `${name} (default)` }) };
   }
   const connectsTo = Array.isArray(definition.connectsTo)
     ? Object.fromEntries((definition.connectsTo as readonly string[]).map((pattern) => [pattern, {}]))
@@ -111,7 +117,7 @@ export function defineResourceType(definition: ResourceTypeDefinition): Resource
   return Object.freeze({
     type: definition.type,
     help: definition.help,
-    attributes: Object.freeze({ critical: CRITICAL_ATTRIBUTE, ...definition.attributes }),
+    attributes: Object.freeze(attributes),
     traces: Object.freeze({ ...definition.traces }),
     connectsTo: Object.freeze(connectsTo),
     dependsOn: Object.freeze([...(definition.dependsOn ?? [])]),
@@ -128,9 +134,9 @@ export function matchesType(pattern: string, type: string): boolean {
   return regex.test(type);
 }
 
-/** The rule under which `type` may connect to `other`, if any. */
-export function connectionRule(type: ResourceType, other: string): ConnectionRule | undefined {
-  for (const [pattern, rule] of Object.entries(type.connectsTo)) if (matchesType(pattern, other)) return rule;
+/** The pattern and rule under which `type` may connect to `other`, if any. */
+export function connectionRule(type: ResourceType, other: string): [string, ConnectionRule] | undefined {
+  for (const [pattern, rule] of Object.entries(type.connectsTo)) if (matchesType(pattern, other)) return [pattern, rule];
   return undefined;
 }
 

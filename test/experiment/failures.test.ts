@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExperimentAbortedError } from '../../src/index.js';
+import { defineResourceType, ExperimentAbortedError } from '../../src/index.js';
 import { nodeWithApps, settle, virtualExperiment } from '../helpers.js';
 
 describe('failures', () => {
@@ -83,6 +83,59 @@ describe('failures', () => {
     expect(String(info.error)).toContain('dummy failure at provision');
     expect(info.times.DISCOVERED).toBe(0);
     expect(info.times.PROVISIONED).toBeUndefined();
+  });
+
+  it('rejects a wait on the very resource whose critical failure aborts the experiment', async () => {
+    const { ec, clock } = virtualExperiment();
+    const { apps } = nodeWithApps(ec, 1, { failAt: 'run', runTime: '2s' });
+    ec.deploy();
+    const rejected = expect(ec.waitFinished(apps)).rejects.toBeInstanceOf(ExperimentAbortedError);
+    await clock.runAll();
+    await rejected;
+  });
+
+  it('sends no DEPLOY to the applications of a node that failed critically', async () => {
+    const { ec, clock } = virtualExperiment();
+    const { node, apps } = nodeWithApps(ec, 2, {}, { failAt: 'deploy', deployTime: '1s' });
+    ec.deploy();
+    await settle(clock, ec.waitDeployed().catch(() => undefined));
+    expect(ec.getResource(node).times.FAILED).toBe(1000);
+    for (const app of apps) {
+      expect(ec.getResource(app).times.DISCOVERED).toBeUndefined();
+      expect(ec.state(app)).toBe('RELEASED');
+    }
+  });
+
+  it('fails the applications of a node that failed non-critically, with the node as cause', async () => {
+    const { ec, clock } = virtualExperiment();
+    const { node, apps } = nodeWithApps(ec, 2, { critical: false }, { failAt: 'provision', critical: false });
+    const other = nodeWithApps(ec, 1, { runTime: '1s' });
+    ec.deploy();
+    await settle(clock, ec.waitFinished([...apps, ...other.apps]));
+    expect(ec.status).toBe('running');
+    for (const app of apps) {
+      const info = ec.getResource(app);
+      expect(info.state).toBe('FAILED');
+      expect(info.step).toBe('deploy');
+      expect(String(info.error)).toContain(`its dependency '${node}' (dummy::Node) failed`);
+      expect(info.times.DISCOVERED).toBeUndefined();
+    }
+    expect(ec.state(other.apps[0]!)).toBe('FINISHED');
+    expect(ec.failures.map((f) => f.guid)).toEqual([node, ...apps]);
+  });
+
+  it('records the failure of a step that rejects without a reason', async () => {
+    const { ec, clock } = virtualExperiment();
+    const silent = defineResourceType({
+      type: 'test::Silent',
+      help: 'fails quietly',
+      steps: { deploy: () => Promise.reject(undefined) },
+    });
+    const guid = ec.registerResource(silent, { critical: false });
+    ec.deploy();
+    await settle(clock, ec.waitDeployed());
+    expect(ec.failures).toMatchObject([{ guid, step: 'deploy' }]);
+    expect(String(ec.failures[0]!.error)).toContain("step 'deploy' failed without a reason");
   });
 
   it('records a failed release but still ends RELEASED', async () => {

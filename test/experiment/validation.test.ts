@@ -10,6 +10,8 @@ import {
   UnknownAttributeError,
   UnknownResourceError,
   UnknownTypeError,
+  TypeRegistry,
+  defineResourceType,
 } from '../../src/index.js';
 import { nodeWithApps, virtualExperiment } from '../helpers.js';
 
@@ -64,42 +66,77 @@ describe('validation', () => {
     expect(() => ec.deploy()).toThrow(`resource '${app}' (dummy::Application) must be connected to at least 1 dummy::Node, has 0`);
   });
 
-  it('reports a cycle among conditions with the cycle spelled out, before deploying anything', () => {
+  it('reports a cycle among conditions with the cycle spelled out, when the condition closing it is registered', () => {
     const { ec } = virtualExperiment();
     const { apps } = nodeWithApps(ec, 3);
     const [a, b, c] = apps as [string, string, string];
     ec.registerCondition(a, 'START', b, 'STARTED');
     ec.registerCondition(b, 'START', c, 'STARTED', '1s');
-    ec.registerCondition(c, 'START', a, 'STARTED');
     let error: unknown;
     try {
-      ec.deploy();
+      ec.registerCondition(c, 'START', a, 'STARTED');
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConditionCycleError);
     const message = (error as Error).message;
+    expect(message).toContain(`'${c}' START waits for '${a}' STARTED (condition)`);
     expect(message).toContain(`'${a}' START waits for '${b}' STARTED (condition)`);
     expect(message).toContain(`'${b}' START waits for '${c}' STARTED (condition)`);
-    expect(message).toContain(`'${c}' START waits for '${a}' STARTED (condition)`);
     expect((error as ConditionCycleError).cycle).toHaveLength(3);
-    expect(ec.state(a)).toBe('NEW');
+    // the refused condition was not registered: the rest deploys and runs
+    expect(() => ec.deploy()).not.toThrow();
   });
 
-  it('reports a cycle through a deployment barrier and an implicit dependency', () => {
+  it('reports a cycle through an implicit dependency', () => {
     const { ec } = virtualExperiment();
     const { node, apps } = nodeWithApps(ec, 1);
-    // the node cannot deploy before the app started, which waits for the node to be READY
-    ec.registerCondition(node, 'DEPLOY', apps[0]!, 'STARTED');
+    // the node cannot deploy before the app started, and the app deploys after its node is READY
+    expect(() => ec.registerCondition(node, 'DEPLOY', apps[0]!, 'STARTED')).toThrow(ConditionCycleError);
+    expect(() => ec.registerCondition(node, 'DEPLOY', apps[0]!, 'STARTED')).toThrow(
+      `'${apps[0]}' DEPLOY waits for '${node}' READY (dependency)`,
+    );
+  });
+
+  it('reports a cycle through a deployment barrier at deploy, before deploying anything', () => {
+    const { ec } = virtualExperiment();
+    const a = ec.registerResource('dummy::Node');
+    const b = ec.registerResource('dummy::Node');
+    ec.registerCondition(a, 'DEPLOY', b, 'STARTED');
+    // alone, fine; in one group that waits for all READY, b cannot start before a is READY
     expect(() => ec.deploy()).toThrow(ConditionCycleError);
-    expect(() => ec.deploy()).toThrow(/\(dependency\)/);
+    expect(() => ec.deploy()).toThrow(`'${b}' START waits for '${a}' READY (barrier)`);
+    expect(ec.state(a)).toBe('NEW');
+    expect(() => ec.deploy(undefined, { waitAllReady: false })).not.toThrow();
   });
 
   it('reports a resource waiting on itself', () => {
     const { ec } = virtualExperiment();
     const node = ec.registerResource('dummy::Node');
-    ec.registerCondition(node, 'DEPLOY', node, 'READY');
-    expect(() => ec.deploy()).toThrow(`conditions form a cycle and can never hold: '${node}' DEPLOY waits for '${node}' READY (condition)`);
+    expect(() => ec.registerCondition(node, 'DEPLOY', node, 'READY')).toThrow(
+      `conditions form a cycle and can never hold: '${node}' DEPLOY waits for '${node}' READY (condition)`,
+    );
+  });
+
+  it('reports a cycle of RELEASE conditions', () => {
+    const { ec } = virtualExperiment();
+    const a = ec.registerResource('dummy::Node');
+    const b = ec.registerResource('dummy::Node');
+    ec.registerCondition(a, 'RELEASE', b, 'RELEASED');
+    expect(() => ec.registerCondition(b, 'RELEASE', a, 'RELEASED')).toThrow(ConditionCycleError);
+  });
+
+  it('checks a condition registered after deploy against what is deployed', async () => {
+    const { ec, clock } = virtualExperiment();
+    const a = ec.registerResource('dummy::Node');
+    ec.deploy(a, { autoStart: false });
+    await clock.runAll();
+    const b = ec.registerResource('dummy::Node');
+    expect(() => ec.registerCondition(a, 'START', b, 'STARTED')).toThrow(
+      `the START condition of '${a}' waits for '${b}' to reach STARTED, but '${b}' is not part of any deployment`,
+    );
+    // waiting for a release needs no deployment
+    expect(() => ec.registerCondition(a, 'RELEASE', b, 'RELEASED')).not.toThrow();
   });
 
   it('reports a condition on a resource that is not part of any deployment', () => {
@@ -141,6 +178,40 @@ describe('validation', () => {
     ec.deploy();
     await clock.runAll();
     expect(() => ec.registerCondition(a, 'START', a, 'READY')).toThrow(InvalidActionError);
+  });
+
+  it('counts the most connections by the rule that allowed them', () => {
+    const { ec } = virtualExperiment();
+    const host = defineResourceType({ type: 'test::Host', help: 'h', connectsTo: ['test::*'] });
+    const nic = defineResourceType({ type: 'test::Nic', help: 'n', connectsTo: { 'test::*': { max: 1 } } });
+    const wifi = defineResourceType({ type: 'test::Wifi', help: 'w', connectsTo: ['test::*'] });
+    const n = ec.registerResource(nic);
+    ec.registerConnection(n, ec.registerResource(host));
+    expect(() => ec.registerConnection(n, ec.registerResource(wifi))).toThrow(/already has 1 connection\(s\) to test::\*/);
+  });
+
+  it('rejects a second type registered under the same name unless asked to replace it', () => {
+    const registry = new TypeRegistry();
+    const one = defineResourceType({ type: 'test::Same', help: 'one' });
+    const two = defineResourceType({ type: 'test::Same', help: 'two' });
+    registry.register(one);
+    registry.register(one);
+    expect(() => registry.register(two)).toThrow("resource type 'test::Same' is already registered");
+    registry.register(two, { replace: true });
+    expect(registry.get('test::Same').help).toBe('two');
+  });
+
+  it('checks and normalises attribute defaults, and restores them when set to undefined', () => {
+    expect(() =>
+      defineResourceType({ type: 'test::Bad', help: 'b', attributes: { t: { type: 'duration', default: 'soon', help: 't' } } }),
+    ).toThrow(/attribute 't \(default\)'/);
+    const timed = defineResourceType({ type: 'test::Timed', help: 't', attributes: { t: { type: 'duration', default: '30s', help: 't' } } });
+    expect(timed.attributes['t']?.default).toBe(30_000);
+    const { ec } = virtualExperiment();
+    const r = ec.registerResource(timed, { t: '1m' });
+    expect(ec.get(r, 't')).toBe(60_000);
+    ec.set(r, 't', undefined);
+    expect(ec.get(r, 't')).toBe(30_000);
   });
 
   it('rejects a duplicate resource name and refuses work after shutdown', async () => {

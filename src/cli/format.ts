@@ -1,0 +1,67 @@
+/** Text the CLI prints: summaries, resource tables, type descriptions. */
+import { formatDuration } from '../time/duration.js';
+import type { ResourceType } from '../resources/resource-type.js';
+import type { RunSummary } from '../run/summary.js';
+import type { AttributeSpec } from '../resources/attributes.js';
+
+export function formatElapsed(ms: number): string {
+  return formatDuration(Math.max(0, Math.round(ms)));
+}
+
+/** The closing report of a run: status, failures with their causes, the run directory. */
+export function formatSummary(summary: RunSummary, options: { resources?: boolean } = {}): string {
+  const count = Object.keys(summary.resources).length;
+  const lines = [
+    `status: ${summary.status} (${count} resource${count === 1 ? '' : 's'}, ${summary.failures.length} failure${summary.failures.length === 1 ? '' : 's'})`,
+  ];
+  if (summary.failures.length > 0) {
+    lines.push('failures:');
+    for (const f of summary.failures) {
+      const cause = f.error.split('\n').join('\n      ');
+      lines.push(`  - ${f.guid} (${f.type}${f.critical ? '' : ', non-critical'}) failed at ${f.step ?? 'run'}: ${cause}`);
+    }
+  }
+  if (options.resources ?? false) {
+    lines.push('resources:');
+    const width = Math.max(...Object.keys(summary.resources).map((name) => name.length), 4);
+    for (const [name, { type, state, times }] of Object.entries(summary.resources)) {
+      const start = times.NEW ?? 0;
+      const steps = Object.entries(times)
+        .filter(([s]) => s !== 'NEW')
+        .map(([s, t]) => `${s} +${formatElapsed((t ?? start) - start)}`)
+        .join(', ');
+      lines.push(`  ${name.padEnd(width)}  ${type.padEnd(20)} ${state.padEnd(11)} ${steps}`);
+    }
+  }
+  lines.push(`run directory: ${summary.runDir}`);
+  return lines.join('\n');
+}
+
+export function formatType(type: ResourceType): string {
+  const lines = [`${type.type}: ${type.help}`];
+  const connects = Object.entries(type.connectsTo).map(([pattern, rule]) => {
+    const count = rule.min !== undefined || rule.max !== undefined ? ` (${rule.min ?? 0}..${rule.max ?? 'n'})` : '';
+    return `${pattern}${count}`;
+  });
+  if (connects.length > 0) lines.push(`  connects to: ${connects.join(', ')}`);
+  if (type.dependsOn.length > 0) lines.push(`  depends on: ${type.dependsOn.join(', ')}`);
+  lines.push('  attributes:');
+  for (const [name, spec] of Object.entries(type.attributes)) lines.push(`    ${name}: ${describeAttribute(spec)}`);
+  const traces = Object.entries(type.traces);
+  if (traces.length > 0) {
+    lines.push('  traces:');
+    for (const [name, spec] of traces) lines.push(`    ${name}: ${spec.help}${spec.enabled === false ? ' (off by default)' : ''}`);
+  }
+  return lines.join('\n');
+}
+
+function describeAttribute(spec: AttributeSpec): string {
+  const facts: string[] = [spec.type];
+  if (spec.required) facts.push('required');
+  if (spec.default !== undefined) {
+    facts.push(`default ${spec.type === 'duration' ? formatDuration(spec.default as number) : JSON.stringify(spec.default)}`);
+  }
+  if (spec.allowed) facts.push(`one of ${spec.allowed.join(' | ')}`);
+  if (spec.range) facts.push(`range [${spec.range[0]}, ${spec.range[1]}]`);
+  return `${facts.join(', ')} - ${spec.help}`;
+}

@@ -1,0 +1,41 @@
+/** Reading a past run directory back: its summary, or what its event log says when it has none. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NepiError } from '../errors.js';
+import type { EventRecord } from './event-record.js';
+import { EVENTS_FILE, SUMMARY_FILE } from './run-directory.js';
+import type { RunSummary } from './summary.js';
+
+export interface PastRun {
+  readonly summary: RunSummary | undefined;
+  /** Every state change recorded, in order. */
+  readonly events: readonly EventRecord[];
+}
+
+/** Read `runDir`; throws a NepiError when it holds neither a summary nor an event log. */
+export async function readRun(runDir: string): Promise<PastRun> {
+  const summaryText = await readFile(join(runDir, SUMMARY_FILE), 'utf8').catch(() => undefined);
+  const eventsText = await readFile(join(runDir, EVENTS_FILE), 'utf8').catch(() => undefined);
+  if (summaryText === undefined && eventsText === undefined) {
+    throw new NepiError(`'${runDir}' is not a run directory: it has no ${SUMMARY_FILE} and no ${EVENTS_FILE}`);
+  }
+  let summary: RunSummary | undefined;
+  if (summaryText !== undefined) {
+    try {
+      summary = JSON.parse(summaryText) as RunSummary;
+    } catch (error) {
+      throw new NepiError(`${join(runDir, SUMMARY_FILE)} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const events = (eventsText ?? '')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as EventRecord];
+      } catch {
+        return []; // a line cut short by a crash
+      }
+    });
+  return { summary, events };
+}
