@@ -30,6 +30,18 @@ export { registerResourceType, defaultRegistry, TypeRegistry } from './resources
 export type { AttributeKind, AttributeSpec, AttributeValue } from './resources/attributes.js';
 export { DummyApplication, DummyNode } from './backends/dummy/index.js';
 export { LinuxApplication, LinuxNode } from './backends/local/index.js';
+export {
+  buildExperiment,
+  experimentSchema,
+  ExperimentFileError,
+  loadExperimentFile,
+  parseExperiment,
+  saveExperimentFile,
+} from './files/index.js';
+export type { ExperimentFileDescription, LoadOptions } from './files/index.js';
+export { readRun } from './run/read-run.js';
+export type { PastRun } from './run/read-run.js';
+export type { EventRecord } from './run/event-record.js';
 export { parseDuration, formatDuration } from './time/duration.js';
 export type { Duration } from './time/duration.js';
 export { RealClock, realClock } from './time/real-clock.js';

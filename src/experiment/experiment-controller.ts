@@ -169,6 +169,21 @@ export class ExperimentController {
     this.#actor.start();
   }
 
+  /**
+   * Build a controller from an experiment file (YAML or JSON), checked as a whole before it
+   * returns: see docs/experiment-files.md. `options.expId` overrides the file's.
+   */
+  static async load(path: string, options: ExperimentControllerOptions = {}): Promise<ExperimentController> {
+    const { loadExperimentFile } = await import('../files/load.js');
+    return loadExperimentFile(path, options);
+  }
+
+  /** Write the experiment as registered to `path`: YAML for .yaml/.yml, JSON for .json. */
+  async save(path: string): Promise<void> {
+    const { saveExperimentFile } = await import('../files/save.js');
+    await saveExperimentFile(this, path);
+  }
+
   /** The controller actor, for inspection and for listening to its emitted events. */
   get actor(): ControllerActor {
     return this.#actor;

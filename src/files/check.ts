@@ -1,0 +1,309 @@
+/**
+ * The structure of an experiment file, checked on plain values (what a YAML or JSON file
+ * parses to, or a description built in memory): keys, resource types, connections,
+ * attributes against their type, conditions and durations. Every problem is collected with
+ * its document path; the caller turns paths into lines and columns.
+ */
+import {
+  ACTIONS,
+  STATE_ORDER,
+  isResourceAction,
+  isResourceState,
+  type ResourceAction,
+  type ResourceState,
+} from '../../machines/lifecycle.js';
+import { UnknownAttributeError, UnknownResourceError, nearestName, suggest } from '../errors.js';
+import type { ConditionDescription, ExperimentDescription, ResourceDescription } from '../experiment/description.js';
+import { coerceAttribute, type AttributeValue } from '../resources/attributes.js';
+import type { TypeRegistry } from '../resources/registry.js';
+import type { ResourceType } from '../resources/resource-type.js';
+import { parseDuration, type Duration } from '../time/duration.js';
+import type { EntryPart, PathSegment } from './paths.js';
+
+/**
+ * An experiment as a file holds it: like {@link ExperimentDescription}, but `expId` may be
+ * left out (the controller then makes one up, or the loader's options give it).
+ */
+export type ExperimentFileDescription = Omit<ExperimentDescription, 'expId'> & { readonly expId?: string };
+
+/**
+ * The keys of each part of the format, in the order the documentation gives them. A
+ * top-level `$schema` (for editors reading JSON files) is accepted too, and ignored.
+ */
+export const EXPERIMENT_KEYS = ['expId', 'resources'] as const;
+export const RESOURCE_KEYS = ['type', 'connect', 'attributes', 'conditions'] as const;
+export const CONDITION_KEYS = ['action', 'group', 'state', 'time'] as const;
+
+/** One problem at a document path. */
+export interface PathProblem {
+  readonly path: readonly PathSegment[];
+  readonly part: EntryPart;
+  readonly problem: string;
+}
+
+/**
+ * `value` checked as an experiment file. Returns the description (resources in the file's
+ * order, condition groups as lists, attribute values and times as written) and every
+ * problem found, in document order; the description is only meaningful without problems.
+ */
+export function checkExperiment(
+  value: unknown,
+  registry: TypeRegistry,
+): { description: ExperimentFileDescription; problems: PathProblem[] } {
+  const problems: PathProblem[] = [];
+  const report = (path: readonly PathSegment[], problem: string, part: EntryPart = 'value') =>
+    problems.push({ path, part, problem });
+
+  const resources: Record<string, ResourceDescription> = {};
+  const description: { expId?: string; resources: Record<string, ResourceDescription> } = { resources };
+  if (value === null || value === undefined) {
+    report([], "the file is empty: expected a mapping with 'resources'");
+    return { description, problems };
+  }
+  if (!isPlainObject(value)) {
+    report([], `expected a mapping with 'expId' and 'resources', got ${show(value)}`);
+    return { description, problems };
+  }
+  checkKeys(value, [], EXPERIMENT_KEYS, report, ['$schema']);
+  if (Object.hasOwn(value, '$schema') && typeof value['$schema'] !== 'string') {
+    report(['$schema'], `expected the URL or path of a JSON Schema, got ${show(value['$schema'])}`);
+  }
+  if (Object.hasOwn(value, 'expId')) {
+    const expId = value['expId'];
+    if (typeof expId !== 'string' || expId.trim() === '') {
+      report(['expId'], `expected the experiment's name (a string), got ${show(expId)}`);
+    } else if (/[/\\]/.test(expId) || expId === '.' || expId === '..') {
+      report(['expId'], `'${expId}' cannot name a folder: the run directory is <localDir>/<expId>/<runId>`);
+    } else {
+      description.expId = expId;
+    }
+  }
+  if (!Object.hasOwn(value, 'resources')) {
+    report([], "missing 'resources'", 'entry');
+    return { description, problems };
+  }
+  const given = value['resources'];
+  if (!isPlainObject(given)) {
+    report(['resources'], `expected a mapping of resource names to resources, got ${show(given)}`);
+    return { description, problems };
+  }
+  const names = Object.keys(given);
+  for (const name of names) {
+    if (name === '') report(['resources', name], 'a resource name must not be empty', 'key');
+    const resource = checkResource(given[name], ['resources', name], names, registry, report);
+    if (resource) resources[name] = resource;
+  }
+  return { description, problems };
+}
+
+type Report = (path: readonly PathSegment[], problem: string, part?: EntryPart) => void;
+
+function checkResource(
+  value: unknown,
+  path: readonly PathSegment[],
+  names: readonly string[],
+  registry: TypeRegistry,
+  report: Report,
+): ResourceDescription | undefined {
+  if (!isPlainObject(value)) {
+    report(path, `expected a mapping with 'type', got ${show(value)}`);
+    return undefined;
+  }
+  checkKeys(value, path, RESOURCE_KEYS, report);
+  const description: { -readonly [K in keyof ResourceDescription]: ResourceDescription[K] } = { type: '' };
+
+  let resourceType: ResourceType | undefined;
+  if (!Object.hasOwn(value, 'type')) {
+    report(path, "missing 'type'", 'entry');
+  } else if (typeof value['type'] !== 'string') {
+    report([...path, 'type'], `expected a resource type name such as 'backend::Name', got ${show(value['type'])}`);
+  } else {
+    description.type = value['type'];
+    try {
+      resourceType = registry.get(value['type']);
+    } catch (error) {
+      report([...path, 'type'], (error as Error).message);
+    }
+  }
+
+  if (Object.hasOwn(value, 'connect')) {
+    const connect = value['connect'];
+    if (!Array.isArray(connect)) {
+      report([...path, 'connect'], `expected a list of resource names, got ${show(connect)}`);
+    } else {
+      const list: string[] = [];
+      connect.forEach((other: unknown, i) => {
+        if (checkName(other, [...path, 'connect', i], names, report)) list.push(other);
+      });
+      description.connect = list;
+    }
+  }
+
+  if (Object.hasOwn(value, 'attributes')) {
+    const attributes = value['attributes'];
+    if (!isPlainObject(attributes)) {
+      report([...path, 'attributes'], `expected a mapping of attribute names to values, got ${show(attributes)}`);
+    } else {
+      if (resourceType) checkAttributes(attributes, [...path, 'attributes'], resourceType, report);
+      description.attributes = attributes as Record<string, AttributeValue>;
+    }
+  }
+
+  if (Object.hasOwn(value, 'conditions')) {
+    const conditions = value['conditions'];
+    if (!Array.isArray(conditions)) {
+      report([...path, 'conditions'], `expected a list of conditions, got ${show(conditions)}`);
+    } else {
+      const list: ConditionDescription[] = [];
+      conditions.forEach((condition: unknown, i) => {
+        const checked = checkCondition(condition, [...path, 'conditions', i], names, report);
+        if (checked) list.push(checked);
+      });
+      description.conditions = list;
+    }
+  }
+  return description;
+}
+
+function checkAttributes(
+  attributes: Record<string, unknown>,
+  path: readonly PathSegment[],
+  type: ResourceType,
+  report: Report,
+): void {
+  const known = Object.keys(type.attributes);
+  for (const [name, value] of Object.entries(attributes)) {
+    const spec = Object.hasOwn(type.attributes, name) ? type.attributes[name] : undefined;
+    if (!spec) {
+      report([...path, name], new UnknownAttributeError(undefined, type.type, name, known).message, 'key');
+      continue;
+    }
+    try {
+      coerceAttribute(spec, value, { type: type.type, attribute: name });
+    } catch (error) {
+      // "type 'dummy::Node': attribute 'x' expects ..." — the path already says which resource
+      const message = (error as Error).message;
+      const where = `type '${type.type}': `;
+      report([...path, name], message.startsWith(where) ? message.slice(where.length) : message);
+    }
+  }
+}
+
+function checkCondition(
+  value: unknown,
+  path: readonly PathSegment[],
+  names: readonly string[],
+  report: Report,
+): ConditionDescription | undefined {
+  if (!isPlainObject(value)) {
+    report(path, `expected a mapping with 'action', 'group' and 'state', got ${show(value)}`);
+    return undefined;
+  }
+  checkKeys(value, path, CONDITION_KEYS, report);
+  const missing = (['action', 'group', 'state'] as const).filter((key) => !Object.hasOwn(value, key));
+  if (missing.length > 0) report(path, `missing ${list(missing.map((key) => `'${key}'`), 'and')}`, 'entry');
+  let ok = missing.length === 0;
+
+  const action = value['action'];
+  if (Object.hasOwn(value, 'action') && !isResourceAction(action)) {
+    ok = false;
+    report([...path, 'action'], unknownWord('action', action, ACTIONS));
+  }
+  const state = value['state'];
+  if (Object.hasOwn(value, 'state') && !isResourceState(state)) {
+    ok = false;
+    report([...path, 'state'], unknownWord('state', state, STATE_ORDER));
+  }
+  const group: string[] = [];
+  if (Object.hasOwn(value, 'group')) {
+    const given = value['group'];
+    if (typeof given === 'string') {
+      if (checkName(given, [...path, 'group'], names, report)) group.push(given);
+      else ok = false;
+    } else if (Array.isArray(given)) {
+      if (given.length === 0) {
+        ok = false;
+        report([...path, 'group'], 'expected at least one resource name to wait for');
+      }
+      given.forEach((member: unknown, i) => {
+        if (checkName(member, [...path, 'group', i], names, report)) group.push(member);
+        else ok = false;
+      });
+    } else {
+      ok = false;
+      report([...path, 'group'], `expected a resource name or a list of them, got ${show(given)}`);
+    }
+  }
+  const time = value['time'];
+  if (Object.hasOwn(value, 'time')) {
+    try {
+      parseDuration(time);
+    } catch (error) {
+      ok = false;
+      report([...path, 'time'], (error as Error).message);
+    }
+  }
+  if (!ok) return undefined;
+  const condition: { -readonly [K in keyof ConditionDescription]: ConditionDescription[K] } = {
+    action: action as ResourceAction,
+    group,
+    state: state as ResourceState,
+  };
+  if (Object.hasOwn(value, 'time')) condition.time = time as Duration;
+  return condition;
+}
+
+/** Whether `value` names a resource of the file; reports it if not. */
+function checkName(value: unknown, path: readonly PathSegment[], names: readonly string[], report: Report): value is string {
+  if (typeof value !== 'string') {
+    report(path, `expected a resource name, got ${show(value)}`);
+    return false;
+  }
+  if (!names.includes(value)) {
+    report(path, new UnknownResourceError(value, names).message);
+    return false;
+  }
+  return true;
+}
+
+function checkKeys(
+  value: Record<string, unknown>,
+  path: readonly PathSegment[],
+  allowed: readonly string[],
+  report: Report,
+  ignored: readonly string[] = [],
+): void {
+  for (const key of Object.keys(value)) {
+    if (allowed.includes(key) || ignored.includes(key)) continue;
+    const hint = suggest(key, allowed);
+    report([...path, key], `unknown key '${key}'${hint || `: expected ${list(allowed, 'or')}`}`, 'key');
+  }
+}
+
+function unknownWord(what: string, value: unknown, known: readonly string[]): string {
+  if (typeof value !== 'string') return `expected ${what === 'action' ? 'an' : 'a'} ${what} (${list(known, 'or')}), got ${show(value)}`;
+  const nearest = nearestName(value, known);
+  if (nearest !== undefined) return `unknown ${what} '${value}' - did you mean '${nearest}'?`;
+  return `unknown ${what} '${value}': expected ${list(known, 'or')}`;
+}
+
+/** "a, b or c" */
+export function list(items: readonly string[], conjunction: 'and' | 'or'): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
+}
+
+/** How a value is shown in a message: strings quoted, collections by kind. */
+export function show(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'object') return isPlainObject(value) ? 'a mapping' : `a ${Object.prototype.toString.call(value).slice(8, -1)}`;
+  return String(value);
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,14 @@
+/** Experiment files: YAML or JSON descriptions of experiments, loaded, checked and saved. */
+export { ExperimentFileError, formatProblem } from './experiment-file-error.js';
+export type { ExperimentFileProblem } from './experiment-file-error.js';
+export { parseExperiment } from './parse.js';
+export type { ParseOptions, ParsedExperiment } from './parse.js';
+export type { ExperimentFileDescription } from './check.js';
+export { buildExperiment, loadExperimentFile } from './load.js';
+export type { LoadOptions } from './load.js';
+export { experimentFileFormat, formatExperiment, saveExperimentFile } from './save.js';
+export type { ExperimentFileFormat } from './save.js';
+export { experimentSchema, experimentSchemaText } from './schema.js';
+export type { JsonSchema } from './schema.js';
+export { formatPath } from './paths.js';
+export type { EntryPart, Locator, PathSegment, SourceEntry, SourcePosition } from './paths.js';

@@ -1,0 +1,146 @@
+/**
+ * Experiment files as text: YAML, or JSON (which the same parser reads), parsed into an
+ * experiment description with every problem located by file, line, column and path.
+ */
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
+import { checkExperiment, type ExperimentFileDescription, type PathProblem } from './check.js';
+import { ExperimentFileError, type ExperimentFileProblem } from './experiment-file-error.js';
+import {
+  formatPath,
+  locatorOf,
+  type Locator,
+  type PathSegment,
+  type SourceEntry,
+  type SourcePosition,
+} from './paths.js';
+
+export interface ParseOptions {
+  /** The file name messages start with (default `<experiment>`). */
+  readonly file?: string;
+  /** Where resource types and their attributes are looked up (default: the built-in registry). */
+  readonly registry?: TypeRegistry;
+}
+
+/** A parsed experiment file: its description, and where each part of it was written. */
+export interface ParsedExperiment {
+  readonly file: string;
+  readonly description: ExperimentFileDescription;
+  /** Where the entry at `path` was written (or its nearest ancestor), if known. */
+  readonly locate: Locator;
+}
+
+/**
+ * Parse and check an experiment file's text. Throws an {@link ExperimentFileError} listing
+ * every problem found (YAML syntax errors alone if there are any, since the rest cannot be
+ * trusted then), the first one in its fields.
+ */
+export function parseExperiment(text: string, options: ParseOptions = {}): ParsedExperiment {
+  const file = options.file ?? '<experiment>';
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const position = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+
+  const syntax = [...document.errors, ...document.warnings].map(
+    (error): ExperimentFileProblem => ({
+      file,
+      ...position(error.pos[0]),
+      path: '',
+      problem:
+        error.code === 'MULTIPLE_DOCS'
+          ? "the file holds more than one YAML document (a second one starts at this '---'); an experiment file holds one"
+          : error.message,
+    }),
+  );
+  const entries = new Map<string, SourceEntry>();
+  const root = document.contents;
+  entries.set('', { value: root ? position(root.range[0]) : { line: 1, column: 1 } });
+  walk(root, [], entries, position, syntax, file);
+  throwIfAny(byPosition(syntax));
+
+  const locate = locatorOf(entries);
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // an alias to an anchor that does not exist, or too many aliases
+    throwIfAny([{ file, ...locate([], 'value'), path: '', problem: (error as Error).message }]);
+  }
+  const { description, problems } = checkExperiment(value, options.registry ?? defaultRegistry);
+  throwIfAny(byPosition(locateProblems(problems, file, locate)));
+  return { file, description, locate };
+}
+
+/** Problems at document paths turned into file problems with their line and column. */
+export function locateProblems(
+  problems: readonly PathProblem[],
+  file: string,
+  locate?: Locator,
+): ExperimentFileProblem[] {
+  return problems.map((problem) => ({
+    file,
+    ...locate?.(problem.path, problem.part),
+    path: formatPath(problem.path),
+    problem: problem.problem,
+  }));
+}
+
+/** Problems in the order they appear in the file (a stable sort: same place, same order). */
+function byPosition(problems: ExperimentFileProblem[]): ExperimentFileProblem[] {
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+export function throwIfAny(problems: readonly ExperimentFileProblem[]): void {
+  const [first, ...rest] = problems;
+  if (first) throw new ExperimentFileError([first, ...rest]);
+}
+
+/**
+ * Record where every entry of the document starts. Keys that are not plain scalars are
+ * problems (JavaScript objects only have string keys). Aliases are not followed: what is
+ * inside one is located at the alias.
+ */
+function walk(
+  node: Document['contents'] | unknown,
+  path: PathSegment[],
+  entries: Map<string, SourceEntry>,
+  position: (offset: number) => SourcePosition,
+  problems: ExperimentFileProblem[],
+  file: string,
+): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = pair.key;
+      const keyAt = isScalar(key) || isAlias(key) || isMap(key) || isSeq(key) ? key.range?.[0] : undefined;
+      const valueNode = pair.value;
+      const valueAt =
+        isScalar(valueNode) || isAlias(valueNode) || isMap(valueNode) || isSeq(valueNode) ? valueNode.range?.[0] : undefined;
+      if (!isScalar(key)) {
+        problems.push({
+          file,
+          ...(keyAt === undefined ? {} : position(keyAt)),
+          path: formatPath(path),
+          problem: 'a key must be a plain name, not a mapping, a list or an alias',
+        });
+        continue;
+      }
+      const child = [...path, key.value === null || key.value === undefined ? '' : String(key.value)];
+      const keyPosition = keyAt === undefined ? undefined : position(keyAt);
+      // an empty value (`key:` and nothing) is located at its key
+      const empty = isScalar(valueNode) && valueNode.range != null && valueNode.range[0] === valueNode.range[1];
+      const at = empty ? keyAt : (valueAt ?? keyAt);
+      if (at !== undefined) entries.set(formatPath(child), { ...(keyPosition ? { key: keyPosition } : {}), value: position(at) });
+      walk(valueNode, child, entries, position, problems, file);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      const child = [...path, i];
+      const at = isScalar(item) || isAlias(item) || isMap(item) || isSeq(item) ? item.range?.[0] : undefined;
+      if (at !== undefined) entries.set(formatPath(child), { value: position(at) });
+      walk(item, child, entries, position, problems, file);
+    });
+  }
+}

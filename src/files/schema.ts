@@ -1,0 +1,183 @@
+/**
+ * The JSON Schema (draft 2020-12) of experiment files, made from the registered resource
+ * types: editors that read it complete type and attribute names, show each one's help and
+ * check values, enums and ranges as you type. It checks the shape only; names of other
+ * resources (in `connect` and `group`) are checked when the file is loaded.
+ */
+import { ACTIONS, STATE_ORDER } from '../../machines/lifecycle.js';
+import type { AttributeSpec } from '../resources/attributes.js';
+import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
+import type { ResourceType } from '../resources/resource-type.js';
+import { formatDuration } from '../time/duration.js';
+
+/** A JSON Schema, as plain JSON data. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+/**
+ * What `parseDuration` accepts as a string: a plain number of milliseconds, or amounts with
+ * units (ms, s, m, h, d), e.g. "500ms", "1.5m", "2m30s".
+ */
+export const DURATION_PATTERN = '^\\s*(?:\\d+(?:\\.\\d+)?|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:ms|s|m|h|d) *)+)\\s*$';
+
+const DURATION_HELP = 'A duration: "500ms", "2s", "1.5m", "1h", "2m30s", or a number of milliseconds.';
+
+function duration(description: string, range?: readonly [number, number]): JsonSchema {
+  const number: Record<string, unknown> = { type: 'number', minimum: range?.[0] ?? 0 };
+  if (range) number['maximum'] = range[1];
+  return { description, anyOf: [number, { type: 'string', pattern: DURATION_PATTERN }] };
+}
+
+/** `$defs` key of a type's attributes. */
+const attributesRef = (type: string) => `attributes.${type}`;
+
+function attributeSchema(spec: AttributeSpec): JsonSchema {
+  let description = spec.help;
+  if (spec.default !== undefined) {
+    const shown = spec.type === 'duration' && typeof spec.default === 'number' ? formatDuration(spec.default) : JSON.stringify(spec.default);
+    description += ` Default: ${shown}.`;
+  }
+  if (spec.range && spec.type === 'duration') description += ` From ${formatDuration(spec.range[0])} to ${formatDuration(spec.range[1])}.`;
+  const schema: Record<string, unknown> = {};
+  switch (spec.type) {
+    case 'string':
+      Object.assign(schema, { description, type: 'string' });
+      break;
+    case 'boolean':
+      Object.assign(schema, { description, type: 'boolean' });
+      break;
+    case 'integer':
+    case 'double':
+      Object.assign(schema, { description, type: spec.type === 'integer' ? 'integer' : 'number' });
+      if (spec.range) Object.assign(schema, { minimum: spec.range[0], maximum: spec.range[1] });
+      break;
+    case 'enum':
+      Object.assign(schema, { description, enum: [...(spec.allowed ?? [])] });
+      break;
+    case 'map':
+      Object.assign(schema, {
+        description,
+        type: 'object',
+        additionalProperties: { type: ['string', 'number', 'boolean'] },
+      });
+      break;
+    case 'duration':
+      Object.assign(schema, duration(`${description} ${DURATION_HELP}`, spec.range));
+      break;
+  }
+  if (spec.default !== undefined) schema['default'] = spec.default;
+  return schema;
+}
+
+function attributesSchema(type: ResourceType): JsonSchema {
+  const properties = Object.fromEntries(
+    Object.keys(type.attributes)
+      .sort()
+      .map((name) => [name, attributeSchema(type.attributes[name]!)]),
+  );
+  return {
+    description: `The attributes of ${type.type}: ${type.help}`,
+    type: 'object',
+    properties,
+    additionalProperties: false,
+  };
+}
+
+/** The schema of experiment files whose resources are of the types in `registry`. */
+export function experimentSchema(registry: TypeRegistry = defaultRegistry): JsonSchema {
+  const types = registry.list();
+  const typeSchema: JsonSchema =
+    types.length === 0
+      ? { description: 'The resource type, `backend::Name`.', type: 'string' }
+      : {
+          description: 'The resource type, `backend::Name`.',
+          anyOf: types.map((type) => ({ const: type.type, description: type.help })),
+        };
+  const defs: Record<string, JsonSchema> = {
+    resource: {
+      description: 'A resource: its type, the resources it connects to, its attributes and the conditions on its actions.',
+      type: 'object',
+      properties: {
+        type: typeSchema,
+        connect: {
+          description: 'The names of the resources this one connects to (a connection is made once, from either side).',
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+        },
+        attributes: {
+          description: 'Attribute values by name; which attributes there are depends on the type.',
+          type: 'object',
+        },
+        conditions: {
+          description: 'Each condition holds back one action of this resource until a group of resources reached a state.',
+          type: 'array',
+          items: { $ref: '#/$defs/condition' },
+        },
+      },
+      required: ['type'],
+      additionalProperties: false,
+      ...(types.length === 0
+        ? {}
+        : {
+            allOf: types.map((type) => ({
+              if: { properties: { type: { const: type.type } }, required: ['type'] },
+              then: { properties: { attributes: { $ref: `#/$defs/${attributesRef(type.type)}` } } },
+            })),
+          }),
+    },
+    condition: {
+      description:
+        'Perform `action` on this resource only once every resource of `group` reached `state` (or a later one), and `time` has passed since the last of them did.',
+      type: 'object',
+      properties: {
+        action: { description: 'The action held back.', enum: [...ACTIONS] },
+        group: {
+          description: 'The resource, or the list of resources, waited for.',
+          anyOf: [
+            { type: 'string', minLength: 1 },
+            { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+          ],
+        },
+        state: {
+          description: `The state every member of the group must have reached; states in order: ${STATE_ORDER.join(', ')}.`,
+          enum: [...STATE_ORDER],
+        },
+        time: duration(`How long to wait after the last member reached the state (default 0). ${DURATION_HELP}`),
+      },
+      required: ['action', 'group', 'state'],
+      additionalProperties: false,
+    },
+  };
+  for (const type of types) defs[attributesRef(type.type)] = attributesSchema(type);
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'nepi experiment',
+    description: 'An experiment: its resources by name, with their type, connections, attributes and conditions.',
+    type: 'object',
+    properties: {
+      $schema: {
+        description: 'This schema, for editors (ignored by nepi): a URL or a path relative to the file.',
+        type: 'string',
+      },
+      expId: {
+        description: "The experiment's name; runs are kept under <localDir>/<expId>/<runId>/.",
+        type: 'string',
+        minLength: 1,
+        pattern: '^(?!\\.\\.?$)[^/\\\\]+$',
+      },
+      resources: {
+        description: 'The resources by name; a name is the resource\'s guid, used by `connect` and condition groups.',
+        type: 'object',
+        propertyNames: { minLength: 1 },
+        additionalProperties: { $ref: '#/$defs/resource' },
+      },
+    },
+    required: ['resources'],
+    additionalProperties: false,
+    $defs: defs,
+  };
+}
+
+/** The schema as the text of `docs/experiment.schema.json`. */
+export function experimentSchemaText(registry: TypeRegistry = defaultRegistry): string {
+  return `${JSON.stringify(experimentSchema(registry), null, 2)}\n`;
+}
