@@ -36,7 +36,7 @@ import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
 import { connectionRule, matchesType, resourceLogic, type ResourceType } from '../resources/resource-type.js';
 import { parseDuration, type Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { readFile, stat, open as openFile } from 'node:fs/promises';
 import { toEventRecord } from '../run/event-record.js';
 import { RunDirectory } from '../run/run-directory.js';
@@ -121,7 +121,7 @@ export class ExperimentController {
   readonly expId: string;
   readonly runId: string;
   readonly localDir: string;
-  /** `<localDir>/<expId>/<runId>`: where this run's files go. */
+  /** `<localDir>/<expId>/<runId>`, absolute: where this run's files go. */
   readonly runDir: string;
   readonly clock: Clock;
   readonly #registry: TypeRegistry;
@@ -141,7 +141,8 @@ export class ExperimentController {
     this.localDir = options.localDir ?? 'nepi-runs';
     this.clock = options.clock ?? realClock;
     this.#registry = options.registry ?? defaultRegistry;
-    this.runDir = join(this.localDir, this.expId, this.runId);
+    // absolute: commands run in their own folders and must find the run directory from there
+    this.runDir = resolve(this.localDir, this.expId, this.runId);
     this.#run = options.record === false ? undefined : new RunDirectory(this.runDir);
     this.#env = {
       lookup: (guid) => this.#record(guid),

@@ -114,3 +114,18 @@ describe('nepi run', () => {
     expect(summary.resources.sleeper.state).toBe('RELEASED');
   });
 });
+
+describe('nepi run with a relative --local-dir', () => {
+  it('gives applications an absolute run directory', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'nepi-cwd-'));
+    try {
+      const result = await nepi(['run', join(EXAMPLES, 'client-server.yaml'), '--local-dir', 'runs'], { cwd });
+      expect(result.code).toBe(0);
+      const [run] = readdirSync(join(cwd, 'runs', 'client-server'));
+      expect(result.stdout).toContain(`run directory: ${join(cwd, 'runs', 'client-server', run!)}`);
+      expect(readFileSync(join(cwd, 'runs', 'client-server', run!, 'server', 'stdout'), 'utf8')).toBe('HOLA\n');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
