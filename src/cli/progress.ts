@@ -11,6 +11,7 @@ import { formatElapsed } from './format.js';
 export type ProgressMode = 'live' | 'lines' | 'json';
 
 export interface Progress {
+  /** Stop listening and draw the last state; later calls do nothing. */
   stop(): void;
 }
 
@@ -53,8 +54,11 @@ export function showProgress(ec: ExperimentController, mode: ProgressMode, out: 
   const ticker = setInterval(schedule, 1000);
   ticker.unref();
   draw();
+  let stopped = false;
   return {
     stop: () => {
+      if (stopped) return;
+      stopped = true;
       off();
       clearInterval(ticker);
       if (pending) clearTimeout(pending);
