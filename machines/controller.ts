@@ -49,6 +49,8 @@ export interface ControllerContext {
   readonly types: Map<string, string>;
   readonly deadlines: MinHeap<Deadline>;
   readonly timer: { armedAt: number | undefined; seq: number };
+  /** Gates due now, sent out in batches (see FIRE_BATCH); `pending` while a batch event is on its way. */
+  readonly ready: { queue: Gate[]; head: number; pending: boolean };
   readonly failures: Failure[];
   /** Set when a critical failure aborted the experiment; stays set after shutdown. */
   readonly outcome: { aborted: boolean };
@@ -84,6 +86,7 @@ export type ControllerEvent =
       listener: (dueAt: number) => void;
     }
   | { type: 'deadline' }
+  | { type: 'gates.fire' }
   | { type: 'shutdown' }
   | ResourceStateEvent;
 
@@ -95,19 +98,45 @@ export type ControllerEmitted =
 
 /** The part of `enqueueActions`' enqueuer that dispatching uses. */
 interface Enqueue {
-  sendTo(actor: AnyActorRef, event: { type: ResourceAction } | { type: 'FAIL'; error: unknown }): void;
+  sendTo(
+    actor: AnyActorRef,
+    event: { type: ResourceAction } | { type: 'FAIL'; error: unknown } | { type: 'gates.fire' },
+  ): void;
   cancel(id: string): void;
   raise(event: { type: 'deadline' }, options: { id: string; delay: number }): void;
 }
 
-/** Fire the opened gates that are due, queue the others as deadlines, re-arm the timer. */
-function dispatch(context: ControllerContext, enqueue: Enqueue, opened: readonly Gate[]): void {
+/**
+ * How many actions one transition sends at most. XState runs a transition's sends from an
+ * array it shifts one by one, so 100,000 sends in one transition cost quadratic time; due
+ * gates queue up and go out in batches, each batch its own `gates.fire` event.
+ */
+const FIRE_BATCH = 512;
+
+/** Queue the opened gates that are due, make the others deadlines, re-arm the timer. */
+function dispatch(context: ControllerContext, enqueue: Enqueue, self: AnyActorRef, opened: readonly Gate[]): void {
   const now = context.now();
   for (const gate of opened) {
-    if (gate.readyAt <= now) fire(context, enqueue, gate);
+    if (gate.readyAt <= now) context.ready.queue.push(gate);
     else context.deadlines.push({ at: gate.readyAt, seq: context.timer.seq++, gate });
   }
   arm(context, enqueue, now);
+  fireSome(context, enqueue, self);
+}
+
+/** Send the actions of up to FIRE_BATCH queued gates; schedule another batch for the rest. */
+function fireSome(context: ControllerContext, enqueue: Enqueue, self: AnyActorRef): void {
+  const ready = context.ready;
+  if (ready.pending) return;
+  const end = Math.min(ready.queue.length, ready.head + FIRE_BATCH);
+  for (; ready.head < end; ready.head++) fire(context, enqueue, ready.queue[ready.head]!);
+  if (ready.head < ready.queue.length) {
+    ready.pending = true;
+    enqueue.sendTo(self, { type: 'gates.fire' });
+  } else {
+    ready.queue.length = 0;
+    ready.head = 0;
+  }
 }
 
 function fire(context: ControllerContext, enqueue: Enqueue, gate: Gate): void {
@@ -159,22 +188,22 @@ export const controllerMachine = setup({
       if (event.type !== 'watch.add') return;
       context.index.watch(event.members, event.state, { kind: 'wait', strict: event.strict, listener: event.listener });
     },
-    deploy: enqueueActions(({ context, event, enqueue }) => {
+    deploy: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'deploy') return;
-      dispatch(context, enqueue, context.index.deploy(event.guids, event));
+      dispatch(context, enqueue, self, context.index.deploy(event.guids, event));
     }),
-    request: enqueueActions(({ context, event, enqueue }) => {
+    request: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'request') return;
-      dispatch(context, enqueue, context.index.request(event.guid, event.action));
+      dispatch(context, enqueue, self, context.index.request(event.guid, event.action));
     }),
-    release: enqueueActions(({ context, event, enqueue }) => {
+    release: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'release') return;
-      dispatch(context, enqueue, context.index.release(event.guids));
+      dispatch(context, enqueue, self, context.index.release(event.guids));
     }),
-    releaseAll: enqueueActions(({ context, enqueue }) => {
-      dispatch(context, enqueue, context.index.release([...context.index.resources.keys()]));
+    releaseAll: enqueueActions(({ context, enqueue, self }) => {
+      dispatch(context, enqueue, self, context.index.release([...context.index.resources.keys()]));
     }),
-    recordState: enqueueActions(({ context, event, enqueue }) => {
+    recordState: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'resource.state') return;
       const { opened } = context.index.recordState(event.guid, event.to, event.time);
       enqueue.emit(event);
@@ -198,16 +227,21 @@ export const controllerMachine = setup({
         context.failures.push(failure);
         enqueue.emit({ type: 'failure', failure });
       }
-      dispatch(context, enqueue, opened);
+      dispatch(context, enqueue, self, opened);
     }),
-    fireDeadlines: enqueueActions(({ context, enqueue }) => {
+    fireDeadlines: enqueueActions(({ context, enqueue, self }) => {
       const now = context.now();
       context.timer.armedAt = undefined;
+      const due: Gate[] = [];
       for (let next = context.deadlines.peek(); next && next.at <= now; next = context.deadlines.peek()) {
         context.deadlines.pop();
-        fire(context, enqueue, next.gate);
+        due.push(next.gate);
       }
-      arm(context, enqueue, now);
+      dispatch(context, enqueue, self, due);
+    }),
+    fireBatch: enqueueActions(({ context, enqueue, self }) => {
+      context.ready.pending = false;
+      fireSome(context, enqueue, self);
     }),
     announceAbort: enqueueActions(({ context, enqueue }) => {
       context.outcome.aborted = true;
@@ -227,6 +261,7 @@ export const controllerMachine = setup({
     types: new Map(),
     deadlines: new MinHeap<Deadline>(),
     timer: { armedAt: undefined, seq: 0 },
+    ready: { queue: [], head: 0, pending: false },
     failures: [],
     outcome: { aborted: false },
   }),
@@ -240,6 +275,7 @@ export const controllerMachine = setup({
     release: { actions: 'release' },
     'watch.add': { actions: 'addWatch' },
     deadline: { actions: 'fireDeadlines' },
+    'gates.fire': { actions: 'fireBatch' },
     shutdown: { target: '.released' },
   },
   states: {
