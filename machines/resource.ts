@@ -69,17 +69,15 @@ const stepInput =
   (step: StepName) =>
   ({ context }: { context: ResourceContext }): StepInput => ({ guid: context.guid, step, handle: context.handle });
 
+/**
+ * Into FAILED, recording `step` and the error: the one an invoked step rejected with
+ * (`event.error`), or the one a FAIL event carries.
+ */
 const failed = (step: StepName) => ({
-  target: '#resource.FAILED' as const,
-  actions: { type: 'recordFailure' as const, params: ({ event }: { event: { error?: unknown } }) => ({ step, error: event.error }) },
-});
-
-/** A FAIL event sent from outside: the step it interrupts is recorded with the event's error. */
-const failedBy = (step: StepName) => ({
   target: '#resource.FAILED' as const,
   actions: {
     type: 'recordFailure' as const,
-    params: ({ event }: { event: ResourceEvent }) => ({ step, error: event.type === 'FAIL' ? event.error : undefined }),
+    params: ({ event }: { event: { type: string; error?: unknown } }) => ({ step, error: event.error }),
   },
 });
 
@@ -132,11 +130,11 @@ export const resourceMachine = setup({
     NEW: {
       on: {
         DEPLOY: [{ guard: has('discover'), target: 'discovering' }, { target: 'DISCOVERED' }],
-        FAIL: failedBy('deploy'),
+        FAIL: failed('deploy'),
       },
     },
     discovering: {
-      on: { FAIL: failedBy('discover') },
+      on: { FAIL: failed('discover') },
       invoke: { src: 'discover', input: stepInput('discover'), onDone: 'DISCOVERED', onError: failed('discover') },
     },
     DISCOVERED: {
@@ -144,7 +142,7 @@ export const resourceMachine = setup({
       always: [{ guard: has('provision'), target: 'provisioning' }, { target: 'PROVISIONED' }],
     },
     provisioning: {
-      on: { FAIL: failedBy('provision') },
+      on: { FAIL: failed('provision') },
       invoke: { src: 'provision', input: stepInput('provision'), onDone: 'PROVISIONED', onError: failed('provision') },
     },
     PROVISIONED: {
@@ -152,7 +150,7 @@ export const resourceMachine = setup({
       always: [{ guard: has('deploy'), target: 'deploying' }, { target: 'READY' }],
     },
     deploying: {
-      on: { FAIL: failedBy('deploy') },
+      on: { FAIL: failed('deploy') },
       invoke: { src: 'deploy', input: stepInput('deploy'), onDone: 'READY', onError: failed('deploy') },
     },
     READY: {

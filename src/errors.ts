@@ -89,9 +89,6 @@ export class ExperimentAbortedError extends NepiError {
   }
 }
 
-/** A step of a resource's lifecycle failed; `cause` holds what the backend threw. */
-export class StepFailedError extends NepiError {}
-
 export function describeCause(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);

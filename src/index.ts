@@ -28,12 +28,12 @@ export type {
 } from './resources/resource-type.js';
 export { registerResourceType, defaultRegistry, TypeRegistry } from './resources/registry.js';
 export type { AttributeKind, AttributeSpec, AttributeValue } from './resources/attributes.js';
-export { DummyApplication, DummyNode } from './backends/dummy/index.js';
-export { LinuxApplication, LinuxNode } from './backends/local/index.js';
+export { DummyApplication, DummyNode, LinuxApplication, LinuxNode } from './backends/index.js';
 export {
   buildExperiment,
   experimentSchema,
   ExperimentFileError,
+  formatExperiment,
   loadExperimentFile,
   parseExperiment,
   saveExperimentFile,
@@ -53,7 +53,6 @@ export {
   InvalidActionError,
   InvalidConnectionError,
   NepiError,
-  StepFailedError,
   UnknownAttributeError,
   UnknownResourceError,
   UnknownTypeError,

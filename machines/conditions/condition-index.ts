@@ -253,14 +253,14 @@ export class ConditionIndex {
   }
 
   /**
-   * Dependents of `guid` that have not been deployed yet: with their dependency failed they
-   * can never deploy. Their pending DEPLOY is cancelled; the caller fails them.
+   * Deployed dependents of `guid` that are not READY yet: with their dependency failed they
+   * can never get there. Their pending DEPLOY is cancelled; the caller fails them.
    */
   strandedDependents(guid: string): string[] {
     const stranded: string[] = [];
     for (const dependent of this.get(guid).dependents) {
       const entry = this.get(dependent);
-      if (entry.rank >= stateRank('READY')) continue;
+      if (!entry.deployed || entry.rank >= stateRank('READY')) continue;
       const gate = entry.gates.DEPLOY;
       if (gate && gate.status === 'fired') continue;
       if (gate && gate.status !== 'cancelled') gate.status = 'cancelled';

@@ -40,12 +40,25 @@ export interface PendingCondition {
   readonly state: ResourceState;
 }
 
+export interface CycleOptions {
+  /** The deployment group `guids` are about to join, when they wait for all to be READY. */
+  readonly newBarrier?: readonly string[];
+  /** A condition about to be registered. */
+  readonly pending?: PendingCondition;
+  /**
+   * Whether a resource ends by itself (runs something that finishes). One that does not
+   * reaches STOPPED only through its STOP action; by default every resource is assumed to.
+   */
+  readonly endsByItself?: (guid: string) => boolean;
+}
+
 export function findCycle(
   index: ConditionIndex,
   guids: readonly string[],
-  newBarrier?: readonly string[],
-  pending?: PendingCondition,
+  options: CycleOptions = {},
 ): CycleLink[] | undefined {
+  const { newBarrier, pending } = options;
+  const endsByItself = options.endsByItself ?? (() => true);
   const watchIds = new Map<Watch, string>();
   const watches = new Map<string, Pick<Watch, 'members' | 'state'>>();
   const watchNode = (w: Pick<Watch, 'members' | 'state'>): string => {
@@ -66,8 +79,10 @@ export function findCycle(
     const edges: Edge[] = [];
     if (node.startsWith('w')) {
       const w = watches.get(node)!;
-      const needed = actionReaching(w.state);
-      if (needed) for (const member of w.members) edges.push({ to: actionNode(member, needed), info: { waitsFor: member } });
+      for (const member of w.members) {
+        const needed = w.state === 'STOPPED' && !endsByItself(member) ? 'STOP' : actionReaching(w.state);
+        if (needed) edges.push({ to: actionNode(member, needed), info: { waitsFor: member } });
+      }
       return edges;
     }
     const [, guid = '', action = 'DEPLOY'] = node.split('\u0000') as [string, string, ResourceAction];

@@ -59,7 +59,7 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     code = error.exitCode === 0 ? ExitCode.OK : ExitCode.INVALID;
-  } else if (error instanceof NepiError || error instanceof TypeError) {
+  } else if (error instanceof NepiError) {
     process.stderr.write(`nepi: ${error.message}\n`);
     code = ExitCode.INVALID;
   } else {

@@ -3,26 +3,23 @@
  * changes, then hands it to the controller machine, which owns the resource actors, the
  * conditions and the timers. Waits are condition watches too: no polling anywhere.
  */
+import { resolve } from 'node:path';
 import { customAlphabet } from 'nanoid';
-
-const shortId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 8);
 import { createActor, type InspectionEvent, type Observer } from 'xstate';
 import type { Clock } from '../../machines/clock.js';
-import { findCycle } from '../../machines/conditions/cycles.js';
 import { controllerMachine, type ControllerActor, type Failure } from '../../machines/controller.js';
 import {
   isResourceAction,
   isResourceState,
   STATE_ORDER,
+  stateRank,
   type ResourceAction,
   type ResourceState,
   type StepName,
 } from '../../machines/lifecycle.js';
 import type { ResourceContext, ResourceInput, ResourceStateEvent } from '../../machines/resource.js';
 import {
-  AttributeValueError,
   ConditionError,
-  ConditionCycleError,
   ExperimentAbortedError,
   InvalidActionError,
   InvalidConnectionError,
@@ -34,17 +31,20 @@ import {
 import { coerceAttribute, type AttributeValue } from '../resources/attributes.js';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
 import { connectionRule, matchesType, resourceLogic, type ResourceType } from '../resources/resource-type.js';
-import { parseDuration, type Duration } from '../time/duration.js';
-import { realClock } from '../time/real-clock.js';
-import { resolve } from 'node:path';
-import { readFile, stat, open as openFile } from 'node:fs/promises';
 import { toEventRecord } from '../run/event-record.js';
 import { RunDirectory } from '../run/run-directory.js';
 import { summariseFailure, type RunSummary } from '../run/summary.js';
-import type { ConditionDescription, ExperimentDescription, ResourceDescription } from './description.js';
+import { readTrace, type TraceOptions } from '../run/traces.js';
+import { parseDuration, type Duration } from '../time/duration.js';
+import { realClock } from '../time/real-clock.js';
+import { checkCondition, checkDeployable, endsByItself, isUndeployed, type CheckContext } from './deploy-checks.js';
+import { describeExperiment, type RegisteredCondition } from './describe.js';
+import type { ExperimentDescription } from './description.js';
 import { ResourceRecord, type RecordEnvironment } from './resource-record.js';
-import '../backends/dummy/index.js';
-import '../backends/local/index.js';
+
+export type { TraceAttr, TraceOptions } from '../run/traces.js';
+
+const shortId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 8);
 
 export interface ExperimentControllerOptions {
   /** The experiment's name; a run directory lives under `<localDir>/<expId>/<runId>/`. */
@@ -57,8 +57,9 @@ export interface ExperimentControllerOptions {
   /** Where resource types are looked up by name (default: the built-in registry). */
   readonly registry?: TypeRegistry;
   /**
-   * Whether to keep a run directory (experiment.json, events.ndjson, traces, summary.json);
-   * default true. Without one, traces that a backend writes to files are not available.
+   * Whether to record the run in its run directory: experiment.json, events.ndjson and
+   * summary.json (default true). Traces that resources write (an application's stdout) go to
+   * the run directory either way.
    */
   readonly record?: boolean;
 }
@@ -86,33 +87,6 @@ export type ExperimentStatus = 'running' | 'aborted' | 'released';
 
 type Guids = string | readonly string[];
 
-/**
- * Whether a condition needs its members deployed to ever hold: releasing (and waiting for
- * a release) works for resources never deployed.
- */
-function waitsOnDeployment(action: ResourceAction, state: ResourceState): boolean {
-  return action !== 'RELEASE' && state !== 'RELEASED';
-}
-
-interface RegisteredCondition {
-  readonly targets: readonly string[];
-  readonly action: ResourceAction;
-  readonly group: readonly string[];
-  readonly state: ResourceState;
-  readonly time: Duration;
-}
-
-export type TraceAttr = 'all' | 'stream' | 'path' | 'size';
-
-export interface TraceOptions {
-  /** What to read (default 'all'): the whole content, a block, the file path, or the size in bytes. */
-  readonly attr?: TraceAttr;
-  /** For 'stream': the block size in bytes (default 4096). */
-  readonly block?: number;
-  /** For 'stream': the index of the block to read (default 0). */
-  readonly offset?: number;
-}
-
 interface PendingWait {
   readonly reject: (error: Error) => void;
 }
@@ -130,10 +104,15 @@ export class ExperimentController {
   readonly #waits = new Set<PendingWait>();
   readonly #counters = new Map<string, number>();
   readonly #conditions: RegisteredCondition[] = [];
-  readonly #run: RunDirectory | undefined;
+  readonly #run: RunDirectory;
+  readonly #recording: boolean;
   readonly #env: RecordEnvironment;
+  readonly #checks: CheckContext;
   readonly #startedAt = new Date();
   #groups = 0;
+  /** Set by the first deploy(): from then on the run directory records the run. */
+  #deployed = false;
+  #shutdown: Promise<RunSummary> | undefined;
 
   constructor(options: ExperimentControllerOptions = {}) {
     this.expId = options.expId ?? `exp-${shortId()}`;
@@ -143,7 +122,8 @@ export class ExperimentController {
     this.#registry = options.registry ?? defaultRegistry;
     // absolute: commands run in their own folders and must find the run directory from there
     this.runDir = resolve(this.localDir, this.expId, this.runId);
-    this.#run = options.record === false ? undefined : new RunDirectory(this.runDir);
+    this.#run = new RunDirectory(this.runDir);
+    this.#recording = options.record ?? true;
     this.#env = {
       lookup: (guid) => this.#record(guid),
       clock: this.clock,
@@ -158,14 +138,16 @@ export class ExperimentController {
       clock: this.clock,
       ...(options.inspect ? { inspect: options.inspect } : {}),
     });
+    this.#checks = { index: this.#actor.getSnapshot().context.index, record: (guid) => this.#record(guid) };
     this.#actor.on('aborted', ({ failures }) => {
       const error = new ExperimentAbortedError(failures);
       for (const wait of [...this.#waits]) wait.reject(error);
       this.#waits.clear();
     });
-    if (this.#run) {
-      const run = this.#run;
-      this.#actor.on('resource.state', (event) => run.appendEvent(toEventRecord(event, this.#records.get(event.guid)?.type)));
+    if (this.#recording) {
+      this.#actor.on('resource.state', (event) => {
+        if (this.#deployed) this.#run.appendEvent(toEventRecord(event, this.#records.get(event.guid)?.type));
+      });
     }
     this.#actor.start();
   }
@@ -279,28 +261,24 @@ export class ExperimentController {
       }
     }
     const index = this.#index();
-    for (const [dependent, dependency] of [
+    const dependencies = ([
       [ra, rb],
       [rb, ra],
-    ] as const) {
-      if (dependent.resourceType.dependsOn.some((pattern) => matchesType(pattern, dependency.type))) {
-        if (index.get(dependent.guid).deployed) {
-          throw new InvalidConnectionError(
-            `resource '${dependent.guid}' is already deployed; connect it to '${dependency.guid}' before deploying it`,
-            { guid: dependent.guid, type: dependent.type },
-          );
-        }
+    ] as const).filter(([dependent, dependency]) =>
+      dependent.resourceType.dependsOn.some((pattern) => matchesType(pattern, dependency.type)),
+    );
+    for (const [dependent, dependency] of dependencies) {
+      if (index.get(dependent.guid).deployed) {
+        throw new InvalidConnectionError(
+          `resource '${dependent.guid}' is already deployed; connect it to '${dependency.guid}' before deploying it`,
+          { guid: dependent.guid, type: dependent.type },
+        );
       }
     }
     ra.connections.add(b);
     rb.connections.add(a);
-    for (const [dependent, dependency] of [
-      [ra, rb],
-      [rb, ra],
-    ] as const) {
-      if (dependent.resourceType.dependsOn.some((pattern) => matchesType(pattern, dependency.type))) {
-        this.#actor.send({ type: 'resource.depend', dependent: dependent.guid, dependency: dependency.guid });
-      }
+    for (const [dependent, dependency] of dependencies) {
+      this.#actor.send({ type: 'resource.depend', dependent: dependent.guid, dependency: dependency.guid });
     }
   }
 
@@ -330,19 +308,7 @@ export class ExperimentController {
         );
       }
     }
-    const cycle = findCycle(index, targets, undefined, { targets, action, members, state });
-    if (cycle) throw new ConditionCycleError(cycle, (guid) => `'${guid}'`);
-    if (waitsOnDeployment(action, state)) {
-      // a deployed target waits from now on: what it waits for must be deployed too
-      const target = targets.find((guid) => index.get(guid).deployed);
-      const missing = members.find((guid) => !index.get(guid).deployed);
-      if (target !== undefined && missing !== undefined) {
-        throw new ConditionError(
-          `the ${action} condition of '${target}' waits for '${missing}' to reach ${state}, but '${missing}' is not part of any deployment`,
-          { guid: target, type: this.#record(target).type },
-        );
-      }
-    }
+    checkCondition(this.#checks, { targets, action, members, state });
     this.#conditions.push({ targets, action, group: members, state, time });
     this.#actor.send({ type: 'condition.add', targets, action, members, state, delay });
     if (action === 'STOP') {
@@ -358,14 +324,13 @@ export class ExperimentController {
   deploy(guids?: Guids, options: DeployOptions = {}): void {
     this.#assertRunning('deploy');
     const index = this.#index();
-    const batch = (guids === undefined ? this.resources : this.#guids(guids)).filter(
-      (guid) => !index.get(guid).deployed && index.get(guid).rank === 0,
-    );
+    const batch = (guids === undefined ? this.resources : this.#guids(guids)).filter((guid) => isUndeployed(index, guid));
     const group = options.group ?? `group${++this.#groups}`;
     const waitAllReady = options.waitAllReady ?? true;
-    this.#checkDeployable(batch, group, waitAllReady);
+    checkDeployable(this.#checks, batch, group, waitAllReady);
     if (batch.length === 0) return;
-    this.#run?.writeExperiment(this.describe());
+    this.#deployed = true;
+    if (this.#recording) this.#run.writeExperiment(this.describe());
     this.#actor.send({ type: 'deploy', guids: batch, group, waitAllReady, autoStart: options.autoStart ?? true });
   }
 
@@ -376,55 +341,8 @@ export class ExperimentController {
    */
   validate(): void {
     const index = this.#index();
-    const pending = this.resources.filter((guid) => !index.get(guid).deployed && index.get(guid).rank === 0);
-    this.#checkDeployable(pending, `group${this.#groups + 1}`, true);
-  }
-
-  #checkDeployable(batch: readonly string[], group: string, waitAllReady: boolean): void {
-    const index = this.#index();
-    const inBatch = new Set(batch);
-    const deployed = (guid: string) => inBatch.has(guid) || index.get(guid).deployed;
-    for (const guid of batch) {
-      const record = this.#record(guid);
-      for (const [name, spec] of Object.entries(record.resourceType.attributes)) {
-        if (spec.required && record.get(name) === undefined) {
-          throw new AttributeValueError(guid, record.type, name, 'is required and not set');
-        }
-      }
-      for (const [pattern, rule] of Object.entries(record.resourceType.connectsTo)) {
-        const count = record.connected(pattern).length;
-        if (rule.min !== undefined && count < rule.min) {
-          throw new InvalidConnectionError(
-            `resource '${guid}' (${record.type}) must be connected to at least ${rule.min} ${pattern}, has ${count}`,
-            { guid, type: record.type },
-          );
-        }
-      }
-      const entry = index.get(guid);
-      for (const dependency of entry.dependsOn) {
-        if (!deployed(dependency)) {
-          throw new ConditionError(
-            `resource '${guid}' (${record.type}) depends on '${dependency}' (${this.#record(dependency).type}), which is not deployed; deploy them together`,
-            { guid, type: record.type },
-          );
-        }
-      }
-      for (const gate of Object.values(entry.gates)) {
-        for (const w of gate.conditions) {
-          if (w.kind !== 'condition' || !waitsOnDeployment(gate.action, w.state)) continue;
-          const missing = w.members.find((member) => !deployed(member));
-          if (missing !== undefined) {
-            throw new ConditionError(
-              `the ${gate.action} condition of '${guid}' waits for '${missing}' to reach ${w.state}, but '${missing}' is not part of any deployment`,
-              { guid, type: record.type },
-            );
-          }
-        }
-      }
-    }
-    const barrier = waitAllReady ? [...(index.groups.get(group) ?? []), ...batch] : undefined;
-    const cycle = findCycle(index, batch, barrier);
-    if (cycle) throw new ConditionCycleError(cycle, (guid) => `'${guid}'`);
+    const pending = this.resources.filter((guid) => isUndeployed(index, guid));
+    checkDeployable(this.#checks, pending, `group${this.#groups + 1}`, true);
   }
 
   /**
@@ -432,33 +350,7 @@ export class ExperimentController {
    * them (as given), their connections and their conditions. What `experiment.json` holds.
    */
   describe(): ExperimentDescription {
-    const order = new Map(this.resources.map((guid, i) => [guid, i]));
-    const conditions = new Map<string, ConditionDescription[]>();
-    for (const condition of this.#conditions) {
-      for (const target of condition.targets) {
-        const list = conditions.get(target) ?? [];
-        const entry: { -readonly [K in keyof ConditionDescription]: ConditionDescription[K] } = {
-          action: condition.action,
-          group: condition.group,
-          state: condition.state,
-        };
-        if (condition.time !== 0) entry.time = condition.time;
-        list.push(entry);
-        conditions.set(target, list);
-      }
-    }
-    const resources: Record<string, ResourceDescription> = {};
-    for (const [guid, record] of this.#records) {
-      const description: { -readonly [K in keyof ResourceDescription]: ResourceDescription[K] } = { type: record.type };
-      // a connection is listed once, by the resource registered later
-      const connect = [...record.connections].filter((other) => order.get(other)! < order.get(guid)!);
-      if (connect.length > 0) description.connect = connect;
-      if (record.given.size > 0) description.attributes = Object.fromEntries(record.given) as ResourceDescription['attributes'];
-      const own = conditions.get(guid);
-      if (own) description.conditions = own;
-      resources[guid] = description;
-    }
-    return { expId: this.expId, resources };
+    return describeExperiment(this.expId, this.#records, this.#conditions);
   }
 
   /** Start a deployed resource (as soon as it is READY and its START conditions hold). */
@@ -500,7 +392,7 @@ export class ExperimentController {
     const index = this.#index();
     return this.resources.filter((guid) => {
       const stop = index.get(guid).gates.STOP;
-      return this.#record(guid).runs('run') || (stop?.conditions.some((w) => w.kind === 'condition') ?? false);
+      return endsByItself(this.#record(guid)) || (stop?.conditions.some((w) => w.kind === 'condition') ?? false);
     });
   }
 
@@ -554,19 +446,21 @@ export class ExperimentController {
   }
 
   /**
-   * Release everything, stop every actor and write `summary.json`. Safe to call more than
-   * once; returns the summary.
+   * Release everything, stop every actor and write `summary.json`. Calls after the first
+   * (even while it runs) share its outcome; returns the summary.
    */
-  async shutdown(): Promise<RunSummary> {
-    if (this.#actor.getSnapshot().status === 'active') {
-      await this.release();
-      this.#actor.send({ type: 'shutdown' });
-      if (this.#run && this.#index().groups.size > 0) {
-        this.#run.writeSummary(this.summary());
-        this.#run.close();
+  shutdown(): Promise<RunSummary> {
+    this.#shutdown ??= (async () => {
+      if (this.#actor.getSnapshot().status === 'active') {
+        await this.release();
+        this.#actor.send({ type: 'shutdown' });
       }
-    }
-    return this.summary();
+      const summary = this.summary();
+      if (this.#recording && this.#deployed) this.#run.writeSummary(summary);
+      this.#run.close();
+      return summary;
+    })();
+    return this.#shutdown;
   }
 
   /** The run as it stands: status, failures, every resource's state and state times. */
@@ -609,36 +503,7 @@ export class ExperimentController {
   trace(guid: string, name: string, options: TraceOptions & { attr: 'size' }): Promise<number>;
   trace(guid: string, name: string, options?: TraceOptions): Promise<string>;
   async trace(guid: string, name: string, options: TraceOptions = {}): Promise<string | number> {
-    const path = this.#record(guid).tracePath(this.#traceName(guid, name));
-    const attr = options.attr ?? 'all';
-    switch (attr) {
-      case 'path':
-        return path;
-      case 'size':
-        return (await stat(path).catch(() => undefined))?.size ?? 0;
-      case 'all':
-        return readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-          if (error.code === 'ENOENT') return '';
-          throw error;
-        });
-      case 'stream': {
-        const block = options.block ?? 4096;
-        const offset = options.offset ?? 0;
-        if (!Number.isInteger(block) || block <= 0) throw new TypeError(`Expected \`block\` to be a positive integer, got \`${block}\``);
-        if (!Number.isInteger(offset) || offset < 0) throw new TypeError(`Expected \`offset\` to be a non-negative integer, got \`${offset}\``);
-        const file = await openFile(path, 'r').catch(() => undefined);
-        if (!file) return '';
-        try {
-          const buffer = Buffer.alloc(block);
-          const { bytesRead } = await file.read(buffer, 0, block, offset * block);
-          return buffer.subarray(0, bytesRead).toString('utf8');
-        } finally {
-          await file.close();
-        }
-      }
-      default:
-        throw new TypeError(`unknown trace attr '${String(attr)}': expected all, stream, path or size`);
-    }
+    return readTrace(this.#record(guid).tracePath(this.#traceName(guid, name)), options);
   }
 
   #traceName(guid: string, name: string): string {
@@ -676,9 +541,18 @@ export class ExperimentController {
     if (this.status === 'aborted' && state !== 'RELEASED') {
       return Promise.reject(new ExperimentAbortedError(this.failures));
     }
+    if (this.#actor.getSnapshot().status !== 'active') {
+      // shut down: nothing moves any more, so answer from the states as they ended
+      const index = this.#index();
+      const rank = stateRank(state);
+      const behind = list.find((guid) => index.reachedAt(guid, rank, options.strict ?? false) === undefined);
+      return behind === undefined
+        ? Promise.resolve()
+        : Promise.reject(new InvalidActionError(`'${behind}' will never reach ${state}: the experiment was shut down`, { guid: behind }));
+    }
     if (options.deployedOnly ?? true) {
       const index = this.#index();
-      const idle = list.find((guid) => !index.get(guid).deployed && index.get(guid).rank === 0);
+      const idle = list.find((guid) => isUndeployed(index, guid));
       if (idle !== undefined) {
         return Promise.reject(
           new InvalidActionError(`cannot wait for '${idle}' to reach ${state}: it is not deployed`, {
@@ -704,7 +578,7 @@ export class ExperimentController {
     });
   }
 
-  /** A watch that no abort rejects: for the engine's own waits. */
+  /** A watch that no abort rejects: for the engine's own waits while the controller runs. */
   #watch(members: readonly string[], state: ResourceState, strict: boolean): Promise<void> {
     return new Promise((resolve) => this.#actor.send({ type: 'watch.add', members, state, strict, listener: () => resolve() }));
   }

@@ -7,10 +7,9 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { defaultRegistry } from '../resources/registry.js';
-import { registerBuiltinBackends } from './builtin-backends.js';
+import '../backends/index.js';
 import { experimentSchemaText } from './schema.js';
 
-await registerBuiltinBackends();
 // dist/src/files/ -> the package root
 const target = process.argv[2] ?? fileURLToPath(new URL('../../../docs/experiment.schema.json', import.meta.url));
 await writeFile(target, experimentSchemaText(defaultRegistry), 'utf8');

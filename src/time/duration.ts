@@ -6,7 +6,8 @@ import ms from 'ms';
 
 export type Duration = string | number;
 
-const TOKEN = /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)/gy;
+/** One `<number><unit>` part; a fresh sticky regex per call (lastIndex is state). */
+const token = () => /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)/y;
 
 /** Milliseconds in `value`. */
 export function parseDuration(value: unknown): number {
@@ -19,7 +20,7 @@ export function parseDuration(value: unknown): number {
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
   if (text === '') throw invalid(value);
   let total = 0;
-  TOKEN.lastIndex = 0;
+  const TOKEN = token();
   let consumed = 0;
   for (let match = TOKEN.exec(text); match; match = TOKEN.exec(text)) {
     // rounded to the microsecond: 1.001 * 1000 is 1000.9999999999999 in floating point

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { alive, allGone } from '../processes.js';
 import { AttributeValueError, ExperimentAbortedError, ExperimentController } from '../../src/index.js';
 
 let localDir: string;
@@ -10,19 +11,6 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(localDir, { recursive: true, force: true }));
 
-/** Whether `pid` runs; a zombie (killed, not yet reaped by its new parent) does not. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 function experiment(apps: Record<string, Record<string, unknown>>) {
   const ec = new ExperimentController({ localDir, expId: 'local' });
@@ -86,7 +74,7 @@ describe('local backend', () => {
     await ec.waitFinished('app');
     expect(ec.state('app')).toBe('STOPPED');
     expect(performance.now() - t0).toBeLessThan(4000);
-    expect(alive(pid)).toBe(false);
+    expect(await allGone([pid])).toBe(true);
     await ec.shutdown();
   });
 
@@ -104,7 +92,7 @@ describe('local backend', () => {
     expect(ec.state('app')).toBe('STOPPED');
     expect(elapsed).toBeGreaterThanOrEqual(300);
     expect(elapsed).toBeLessThan(5000);
-    expect(alive(pid)).toBe(false);
+    expect(await allGone([pid])).toBe(true);
     await ec.shutdown();
   });
 
@@ -118,7 +106,7 @@ describe('local backend', () => {
     expect(pids.every(alive)).toBe(true);
     await ec.shutdown();
     expect(ec.state('app')).toBe('RELEASED');
-    expect(pids.some(alive)).toBe(false);
+    expect(await allGone(pids)).toBe(true);
   });
 
   it('leaves no process alive after a critical failure', async () => {
@@ -133,7 +121,7 @@ describe('local backend', () => {
     expect((error as Error).message).toContain('bad (linux::Application) failed at run: command exited with code 7');
     await ec.shutdown();
     expect(ec.state('long')).toBe('RELEASED');
-    expect(alive(pid)).toBe(false);
+    expect(await allGone([pid])).toBe(true);
     const summary = JSON.parse(readFileSync(join(ec.runDir, 'summary.json'), 'utf8'));
     expect(summary.status).toBe('aborted');
     expect(summary.failures[0]).toMatchObject({ guid: 'bad', step: 'run' });
@@ -173,3 +161,62 @@ async function waitForPids(path: string, count: number): Promise<number[]> {
 async function waitForPid(path: string): Promise<number> {
   return (await waitForPids(path, 1))[0]!;
 }
+
+describe('local backend, stopping and failing', () => {
+  it('stops with SIGTERM first: a process that handles it exits cleanly and is STOPPED', async () => {
+    const ec = experiment({
+      app: { command: "trap 'echo got-term > ${APP_DIR}/term; exit 0' TERM; echo $$ > ${APP_DIR}/pid; while true; do sleep 0.05; done" },
+    });
+    ec.deploy();
+    await ec.waitStarted();
+    await waitForPid(join(ec.runDir, 'app', 'pid'));
+    ec.stop('app');
+    await ec.waitFinished('app');
+    expect(ec.state('app')).toBe('STOPPED');
+    expect(readFileSync(join(ec.runDir, 'app', 'term'), 'utf8')).toBe('got-term\n');
+    await ec.shutdown();
+  });
+
+  it('fails an application killed by a signal, naming the signal', async () => {
+    const ec = experiment({ app: { command: 'kill -KILL $$', critical: false } });
+    ec.deploy();
+    await ec.waitFinished('app');
+    expect(ec.getResource('app')).toMatchObject({ state: 'FAILED', step: 'run' });
+    expect(String(ec.getResource('app').error)).toContain('command was killed by SIGKILL');
+    await ec.shutdown();
+  });
+
+  it('kills a process whose start is interrupted by a release', async () => {
+    const ec = experiment({ app: { command: 'echo $$ > ${APP_DIR}/pid; exec sleep 1000' } });
+    const off = ec.onStateChange((event) => {
+      // released the moment it is READY: the START is already on its way
+      if (event.guid === 'app' && event.to === 'READY') void ec.release('app');
+    });
+    ec.deploy(undefined, { waitAllReady: false });
+    await ec.waitReleased('app');
+    off();
+    expect(ec.state('app')).toBe('RELEASED');
+    expect(ec.getResource('app').times.STARTED).toBeUndefined();
+    let pid: number | undefined;
+    try {
+      pid = Number(readFileSync(join(ec.runDir, 'app', 'pid'), 'utf8'));
+    } catch {
+      pid = undefined; // released before the process got to write it: nothing ran
+    }
+    if (pid !== undefined) expect(await allGone([pid])).toBe(true);
+    await ec.shutdown();
+  });
+
+  it('writes traces even when the run is not recorded', async () => {
+    const ec = new ExperimentController({ localDir, record: false });
+    const node = ec.registerResource('linux::Node');
+    const app = ec.registerResource('linux::Application', { command: 'echo unrecorded' });
+    ec.registerConnection(node, app);
+    ec.deploy();
+    await ec.waitFinished(app);
+    expect(await ec.trace(app, 'stdout')).toBe('unrecorded\n');
+    await ec.shutdown();
+    expect(() => readFileSync(join(ec.runDir, 'summary.json'))).toThrow();
+    expect(() => readFileSync(join(ec.runDir, 'events.ndjson'))).toThrow();
+  });
+});

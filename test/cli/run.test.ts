@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { allGone } from '../processes.js';
 import { EXAMPLES, nepi } from './cli.js';
 
 let dir: string;
@@ -16,18 +17,6 @@ function runDirOf(expId: string): string {
   return join(dir, expId, runs[0]!);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 describe('nepi run', () => {
   it('runs the client/server example: the server receives HOLA', async () => {
@@ -81,7 +70,7 @@ describe('nepi run', () => {
     runDirOf('json-run');
   });
 
-  it('releases everything and exits 130 on SIGINT, leaving no process behind', async () => {
+  function foreverFile(options: { slowRelease?: boolean } = {}): string {
     const file = join(dir, 'forever.yaml');
     writeFileSync(
       file,
@@ -89,30 +78,62 @@ describe('nepi run', () => {
         'expId: forever',
         'resources:',
         '  node: { type: linux::Node }',
+        // a resource whose release takes 30 s keeps the first Ctrl-C busy
+        ...(options.slowRelease ? ['  slow: { type: dummy::Node, attributes: { releaseTime: 30s } }'] : []),
         '  sleeper:',
         '    type: linux::Application',
         '    connect: [node]',
-        '    attributes: { command: "echo $$ > ${RUN_DIR}/pid; sleep 1000 & echo $! >> ${RUN_DIR}/pid; wait" }',
+        // ignores SIGTERM, so a stop takes its whole stopTimeout before the SIGKILL
+        '    attributes: { command: "trap \'\' TERM; echo $$ > ${RUN_DIR}/pid; sleep 1000 & echo $! >> ${RUN_DIR}/pid; wait", stopTimeout: 3s }',
       ].join('\n'),
     );
-    let sent = false;
-    const result = await nepi(['run', file, '--local-dir', dir], {
+    return file;
+  }
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`releases everything and exits 130 on ${signal}, leaving no process behind`, async () => {
+      let sent = false;
+      const result = await nepi(['run', foreverFile(), '--local-dir', dir], {
+        onStdout: (text, child) => {
+          if (!sent && /sleeper\s+READY -> STARTED/.test(text)) {
+            sent = true;
+            setTimeout(() => child.kill(signal), 300);
+          }
+        },
+      });
+      expect(result.code).toBe(130);
+      expect(result.stdout).toContain(`${signal}: releasing every resource`);
+      const runDir = runDirOf('forever');
+      const pids = readFileSync(join(runDir, 'pid'), 'utf8').trim().split('\n').map(Number);
+      expect(pids).toHaveLength(2);
+      expect(await allGone(pids)).toBe(true);
+      const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
+      expect(summary.resources.sleeper.state).toBe('RELEASED');
+    });
+  }
+
+  it('exits at once on a second SIGINT, still killing what the run started', async () => {
+    let sent = 0;
+    const t0 = performance.now();
+    const result = await nepi(['run', foreverFile({ slowRelease: true }), '--local-dir', dir], {
       onStdout: (text, child) => {
-        if (!sent && /sleeper\s+READY -> STARTED/.test(text)) {
-          sent = true;
+        if (sent === 0 && /sleeper\s+READY -> STARTED/.test(text)) {
+          sent = 1;
           setTimeout(() => child.kill('SIGINT'), 300);
+        }
+        if (sent === 1 && text.includes('SIGINT: releasing every resource')) {
+          sent = 2;
+          setTimeout(() => child.kill('SIGINT'), 100);
         }
       },
     });
     expect(result.code).toBe(130);
-    expect(result.stdout).toContain('SIGINT: releasing every resource');
-    const runDir = runDirOf('forever');
-    const pids = readFileSync(join(runDir, 'pid'), 'utf8').trim().split('\n').map(Number);
-    expect(pids).toHaveLength(2);
-    expect(pids.some(alive)).toBe(false);
-    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
-    expect(summary.resources.sleeper.state).toBe('RELEASED');
+    expect(result.stdout).not.toContain('status:');
+    expect(performance.now() - t0).toBeLessThan(15_000);
+    const pids = readFileSync(join(runDirOf('forever'), 'pid'), 'utf8').trim().split('\n').map(Number);
+    expect(await allGone(pids)).toBe(true);
   });
+;
 });
 
 describe('nepi run with a relative --local-dir', () => {

@@ -8,6 +8,10 @@ describe('failures', () => {
     const { node, apps } = nodeWithApps(ec, 3, { runTime: '1m' });
     ec.set(apps[1]!, 'failAt', 'start');
     ec.set(apps[1]!, 'startTime', '2s');
+    // due at 5 s, after the abort at 2 s
+    const late = ec.registerResource('dummy::Application', { runTime: '1m' });
+    ec.registerConnection(node, late);
+    ec.registerCondition(late, 'START', apps[0]!, 'STARTED', '5s');
     ec.deploy();
     const finished = ec.waitFinished();
     const error = await settle(clock, finished.catch((e: unknown) => e));
@@ -17,12 +21,12 @@ describe('failures', () => {
     expect(aborted.failures[0]).toMatchObject({ guid: apps[1], type: 'dummy::Application', step: 'start', critical: true });
     expect(aborted.message).toContain(`${apps[1]} (dummy::Application) failed at start: dummy failure at start`);
     expect(ec.status).toBe('aborted');
-    for (const guid of [node, ...apps]) expect(ec.state(guid)).toBe('RELEASED');
+    for (const guid of [node, ...apps, late]) expect(ec.state(guid)).toBe('RELEASED');
     // dependents are released before their node
     const nodeReleased = ec.getResource(node).times.RELEASED!;
     for (const app of apps) expect(ec.getResource(app).times.RELEASED!).toBeLessThanOrEqual(nodeReleased);
     // nothing new starts after the abort
-    expect(ec.getResource(apps[0]!).times.FINISHED).toBeUndefined();
+    expect(ec.getResource(late).times.STARTED).toBeUndefined();
     await expect(ec.waitStarted()).rejects.toBeInstanceOf(ExperimentAbortedError);
     expect(() => ec.deploy()).toThrow(ExperimentAbortedError);
     await settle(clock, ec.shutdown());

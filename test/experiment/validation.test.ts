@@ -118,6 +118,38 @@ describe('validation', () => {
     );
   });
 
+  it('reports a cycle through STOPPED of resources that only stop when told to', () => {
+    const { ec } = virtualExperiment();
+    const a = ec.registerResource('dummy::Node');
+    const b = ec.registerResource('dummy::Node');
+    // a node runs until stopped: b waits for a's STOP, which waits for b to start
+    ec.registerCondition(b, 'START', a, 'STOPPED');
+    expect(() => ec.registerCondition(a, 'STOP', b, 'STARTED')).toThrow(
+      `'${a}' STOP waits for '${b}' STARTED (condition) -> '${b}' START waits for '${a}' STOPPED (condition)`,
+    );
+  });
+
+  it('accepts the same conditions when the resource waited for finishes by itself', () => {
+    const { ec } = virtualExperiment();
+    const { apps } = nodeWithApps(ec, 2, { runTime: '1s' });
+    const [a, b] = apps as [string, string];
+    ec.registerCondition(b, 'START', a, 'STOPPED');
+    expect(() => ec.registerCondition(a, 'STOP', b, 'STARTED')).not.toThrow();
+  });
+
+  it('reports a wait for FINISHED on a critical resource that never finishes by itself', () => {
+    const { ec } = virtualExperiment();
+    const { node, apps } = nodeWithApps(ec, 1);
+    ec.registerCondition(apps[0]!, 'START', node, 'FINISHED');
+    expect(() => ec.deploy()).toThrow(ConditionError);
+    expect(() => ec.deploy()).toThrow(
+      `'${node}' (dummy::Node) runs until it is stopped and never finishes by itself; wait for STOPPED instead`,
+    );
+    // a non-critical one may still get there by failing
+    ec.set(node, 'critical', false);
+    expect(() => ec.deploy()).not.toThrow();
+  });
+
   it('reports a cycle of RELEASE conditions', () => {
     const { ec } = virtualExperiment();
     const a = ec.registerResource('dummy::Node');

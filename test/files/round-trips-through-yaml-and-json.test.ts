@@ -36,7 +36,7 @@ function experiment(types: TypeRegistry): ExperimentController {
   ec.registerConnection(node, server);
   ec.registerConnection(client, node);
   ec.registerCondition(client, 'START', server, 'STARTED', '500ms');
-  ec.registerCondition(client, 'STOP', [server, node], 'FINISHED');
+  ec.registerCondition(client, 'STOP', [server, node], 'STOPPED');
   ec.registerCondition([server, other], 'DEPLOY', env, 'READY', 1500);
   ec.registerCondition(env, 'START', other, 'STARTED', 0);
   return ec;

@@ -7,7 +7,6 @@ import {
   InvalidActionError,
   InvalidConnectionError,
   NepiError,
-  StepFailedError,
   UnknownAttributeError,
   UnknownResourceError,
   UnknownTypeError,
@@ -33,7 +32,6 @@ describe('error classes', () => {
     ],
     ['InvalidActionError', () => new InvalidActionError('not now')],
     ['ExperimentAbortedError', () => new ExperimentAbortedError([])],
-    ['StepFailedError', () => new StepFailedError('step failed', {}, { cause: new Error('boom') })],
   ];
 
   it.each(cases)('%s is an instanceof NepiError and Error with name equal to its class name', (name, make) => {

@@ -18,9 +18,27 @@ interface Exit {
 
 interface Running {
   readonly child: ChildProcess;
+  /** The process group: the child leads its own (detached), so its pid. */
   readonly pgid: number;
   readonly exited: Promise<Exit>;
   exit?: Exit;
+}
+
+function watch(child: ChildProcess): Running {
+  const state: Running = {
+    child,
+    pgid: child.pid ?? -1,
+    exited: new Promise<Exit>((resolve) => {
+      const done = (code: number | null, signal: NodeJS.Signals | null) => {
+        state.exit ??= { code, signal };
+        if (state.pgid > 0 && !groupAlive(state.pgid)) untrackGroup(state.pgid);
+        resolve(state.exit);
+      };
+      child.once('exit', done);
+      child.once('error', () => done(null, null)); // never started
+    }),
+  };
+  return state;
 }
 
 const STDERR_TAIL_LINES = 5;
@@ -54,24 +72,15 @@ async function start(ctx: StepContext): Promise<void> {
     if (typeof stdout === 'number') closeSync(stdout);
     if (typeof stderr === 'number') closeSync(stderr);
   }
+  // Known from here on, before the spawn is confirmed: a release that interrupts this step
+  // finds the process and kills its group.
+  const state = watch(child);
+  ctx.data['process'] = state;
+  if (state.pgid > 0) trackGroup(state.pgid);
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', reject);
   });
-  const pgid = child.pid!;
-  trackGroup(pgid);
-  const state: Running = {
-    child,
-    pgid,
-    exited: new Promise<Exit>((resolve) =>
-      child.once('exit', (code, signal) => {
-        state.exit = { code, signal };
-        if (!groupAlive(pgid)) untrackGroup(pgid);
-        resolve(state.exit);
-      }),
-    ),
-  };
-  ctx.data['process'] = state;
   if (child.stdin) {
     child.stdin.on('error', () => {
       /* the process closed its input early: not a failure of the application */
@@ -94,21 +103,24 @@ async function stop(ctx: StepContext): Promise<void> {
   const state = running(ctx);
   if (!state || state.exit) return;
   signalGroup(state.pgid, 'SIGTERM');
-  await terminate(ctx, state, ctx.get('stopTimeout') as number);
+  await terminate(state, ctx.get('stopTimeout') as number);
 }
 
 async function release(ctx: StepContext): Promise<void> {
   const state = running(ctx);
-  if (!state) return;
-  if (!state.exit || groupAlive(state.pgid)) await terminate(ctx, state, 0);
+  if (!state || state.pgid < 0) return;
+  if (!state.exit || groupAlive(state.pgid)) await terminate(state, 0);
 }
 
-/** Wait up to `grace` ms for the process to exit, then kill its whole group and wait for it. */
-async function terminate(ctx: StepContext, state: Running, grace: number): Promise<void> {
+/**
+ * Wait up to `grace` ms for the process to exit, then kill its whole group and wait for it.
+ * Real time, whatever the experiment's clock: a real process gets a real grace period.
+ */
+async function terminate(state: Running, grace: number): Promise<void> {
   if (grace > 0 && !state.exit) {
-    let timer: unknown;
-    await Promise.race([state.exited, new Promise<void>((resolve) => (timer = ctx.clock.setTimeout(resolve, grace)))]);
-    ctx.clock.clearTimeout(timer);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([state.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, grace)))]);
+    clearTimeout(timer);
   }
   signalGroup(state.pgid, 'SIGKILL');
   await state.exited;

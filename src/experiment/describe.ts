@@ -1,0 +1,44 @@
+/** The experiment as data (`experiment.json`, saved files): resources by name, as registered. */
+import type { ResourceAction, ResourceState } from '../../machines/lifecycle.js';
+import type { Duration } from '../time/duration.js';
+import type { ConditionDescription, ExperimentDescription, ResourceDescription } from './description.js';
+import type { ResourceRecord } from './resource-record.js';
+
+export interface RegisteredCondition {
+  readonly targets: readonly string[];
+  readonly action: ResourceAction;
+  readonly group: readonly string[];
+  readonly state: ResourceState;
+  readonly time: Duration;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Resources in registration order with their type, attributes as given, connections and conditions. */
+export function describeExperiment(
+  expId: string,
+  records: ReadonlyMap<string, ResourceRecord>,
+  registered: readonly RegisteredCondition[],
+): ExperimentDescription {
+  const order = new Map([...records.keys()].map((guid, i) => [guid, i]));
+  const conditions = new Map<string, ConditionDescription[]>();
+  for (const condition of registered) {
+    for (const target of condition.targets) {
+      const entry: Mutable<ConditionDescription> = { action: condition.action, group: condition.group, state: condition.state };
+      if (condition.time !== 0) entry.time = condition.time;
+      conditions.set(target, [...(conditions.get(target) ?? []), entry]);
+    }
+  }
+  const resources: Record<string, ResourceDescription> = {};
+  for (const [guid, record] of records) {
+    const description: Mutable<ResourceDescription> = { type: record.type };
+    // a connection is listed once, by the resource registered later
+    const connect = [...record.connections].filter((other) => order.get(other)! < order.get(guid)!);
+    if (connect.length > 0) description.connect = connect;
+    if (record.given.size > 0) description.attributes = Object.fromEntries(record.given) as ResourceDescription['attributes'];
+    const own = conditions.get(guid);
+    if (own) description.conditions = own;
+    resources[guid] = description;
+  }
+  return { expId, resources };
+}
