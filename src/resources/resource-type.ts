@@ -48,6 +48,30 @@ export interface TraceSpec {
 
 export type StepFunction = (context: StepContext) => Promise<void> | void;
 
+/**
+ * What a type's `probe` sees of a released resource: the resource, its backend's scratch
+ * data (as its steps left it) and where its files are.
+ */
+export interface ProbeContext extends ResourceView {
+  /** The scratch data its steps kept (a process handle, an address, ...). */
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly clock: Clock;
+  /** Resources connected to this one, optionally only those whose type matches `type`. */
+  connections(type?: string): readonly ResourceView[];
+  readonly expId: string;
+  readonly runId: string;
+  readonly runDir: string;
+  /** Where trace `name` goes: `<runDir>/<guid>/<name>`. */
+  tracePath(name: string): string;
+}
+
+/**
+ * Look, after a resource was released, for anything it left behind (a live process, a
+ * mounted file system, a namespace...). Returns one description per thing found; empty
+ * means clean. Used by `testResourceType` from `nepi/testing`.
+ */
+export type ProbeFunction = (resource: ProbeContext) => Promise<string[]> | string[];
+
 export interface ConnectionRule {
   /** Least connections to resources of this type, checked at deploy. */
   readonly min?: number;
@@ -68,6 +92,8 @@ export interface ResourceTypeDefinition {
   readonly steps?: Partial<Readonly<Record<StepName, StepFunction>>>;
   /** Skip a step this resource has nothing to do in (e.g. a zero-time dummy step). */
   readonly skipStep?: (step: StepName, resource: ResourceView) => boolean;
+  /** Find what a released resource left behind (see ProbeFunction); for tests. */
+  readonly probe?: ProbeFunction;
 }
 
 export interface ResourceType {
@@ -79,6 +105,7 @@ export interface ResourceType {
   readonly dependsOn: readonly string[];
   readonly steps: Partial<Readonly<Record<StepName, StepFunction>>>;
   readonly skipStep: ((step: StepName, resource: ResourceView) => boolean) | undefined;
+  readonly probe?: ProbeFunction;
 }
 
 const TYPE_NAME = /^[A-Za-z][\w-]*::[A-Za-z][\w-]*$/;
@@ -123,6 +150,7 @@ export function defineResourceType(definition: ResourceTypeDefinition): Resource
     dependsOn: Object.freeze([...(definition.dependsOn ?? [])]),
     steps: Object.freeze({ ...definition.steps }),
     skipStep: definition.skipStep,
+    ...(definition.probe ? { probe: definition.probe } : {}),
   });
 }
 

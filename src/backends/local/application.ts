@@ -8,8 +8,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
-import { defineResourceType, type StepContext } from '../../resources/resource-type.js';
-import { groupAlive, signalGroup, trackGroup, untrackGroup } from './process-registry.js';
+import { defineResourceType, type ProbeContext, type StepContext } from '../../resources/resource-type.js';
+import { groupAlive, liveMembers, signalGroup, trackGroup, untrackGroup } from './process-registry.js';
 
 interface Exit {
   readonly code: number | null;
@@ -127,6 +127,14 @@ async function terminate(state: Running, grace: number): Promise<void> {
   untrackGroup(state.pgid);
 }
 
+/** After release: any process of the application's group still running is left behind. */
+function probe(resource: ProbeContext): string[] {
+  const state = resource.data['process'] as Running | undefined;
+  if (!state || state.pgid < 0) return [];
+  const pids = liveMembers(state.pgid);
+  return pids.length > 0 ? [`process group ${state.pgid} of '${resource.guid}' still runs: pid ${pids.join(', ')}`] : [];
+}
+
 function stderrTail(ctx: StepContext): string {
   if (!ctx.traceEnabled('stderr')) return '';
   const path = ctx.tracePath('stderr');
@@ -156,4 +164,5 @@ export const LinuxApplication = defineResourceType({
   connectsTo: { 'linux::Node': { min: 1, max: 1 } },
   dependsOn: ['linux::Node'],
   steps: { start, run, stop, release },
+  probe,
 });
