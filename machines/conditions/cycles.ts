@@ -50,6 +50,8 @@ export interface CycleOptions {
    * reaches STOPPED only through its STOP action; by default every resource is assumed to.
    */
   readonly endsByItself?: (guid: string) => boolean;
+  /** The actions of `guids` to start from (default: all four). */
+  readonly roots?: readonly ResourceAction[];
 }
 
 export function findCycle(
@@ -127,8 +129,9 @@ export function findCycle(
 
   // Iterative depth-first search; nodes on the current path are grey (1), finished ones black (2).
   const colour = new Map<string, 1 | 2>();
+  const roots = options.roots ?? (['DEPLOY', 'START', 'STOP', 'RELEASE'] as const);
   for (const guid of guids) {
-    for (const action of ['DEPLOY', 'START', 'STOP', 'RELEASE'] as const) {
+    for (const action of roots) {
       const root = actionNode(guid, action);
       if (colour.has(root)) continue;
       colour.set(root, 1);

@@ -101,11 +101,22 @@ export function checkDeployable(
   if (cycle) throw new ConditionCycleError(cycle, (guid) => `'${guid}'`);
 }
 
-/** Throw when the condition about to be registered could never hold. */
+/**
+ * Throw when the condition about to be registered could never hold. Cycles are searched
+ * here only when no later deploy() would find them: for a target already deployed, and for
+ * RELEASE conditions (resources are released whether deployed or not). Searching at every
+ * registration would cost the whole chain each time: quadratic for a long chain.
+ */
 export function checkCondition({ index, record: recordOf }: CheckContext, condition: PendingCondition): void {
   const { targets, action, members, state } = condition;
-  const cycle = findCycle(index, targets, { pending: condition, endsByItself: (guid) => endsByItself(recordOf(guid)) });
-  if (cycle) throw new ConditionCycleError(cycle, (guid) => `'${guid}'`);
+  if (action === 'RELEASE' || targets.some((guid) => index.get(guid).deployed)) {
+    const cycle = findCycle(index, targets, {
+      pending: condition,
+      endsByItself: (guid) => endsByItself(recordOf(guid)),
+      ...(action === 'RELEASE' ? { roots: ['RELEASE'] as const } : {}),
+    });
+    if (cycle) throw new ConditionCycleError(cycle, (guid) => `'${guid}'`);
+  }
   if (waitsOnDeployment(action, state)) {
     // a deployed target waits from now on: what it waits for must be deployed too
     const target = targets.find((guid) => index.get(guid).deployed);

@@ -66,36 +66,46 @@ describe('validation', () => {
     expect(() => ec.deploy()).toThrow(`resource '${app}' (dummy::Application) must be connected to at least 1 dummy::Node, has 0`);
   });
 
-  it('reports a cycle among conditions with the cycle spelled out, when the condition closing it is registered', () => {
+  it('reports a cycle among conditions at deploy, with the cycle spelled out, before deploying anything', () => {
     const { ec } = virtualExperiment();
     const { apps } = nodeWithApps(ec, 3);
     const [a, b, c] = apps as [string, string, string];
     ec.registerCondition(a, 'START', b, 'STARTED');
     ec.registerCondition(b, 'START', c, 'STARTED', '1s');
+    ec.registerCondition(c, 'START', a, 'STARTED');
     let error: unknown;
     try {
-      ec.registerCondition(c, 'START', a, 'STARTED');
+      ec.deploy();
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConditionCycleError);
     const message = (error as Error).message;
-    expect(message).toContain(`'${c}' START waits for '${a}' STARTED (condition)`);
     expect(message).toContain(`'${a}' START waits for '${b}' STARTED (condition)`);
     expect(message).toContain(`'${b}' START waits for '${c}' STARTED (condition)`);
+    expect(message).toContain(`'${c}' START waits for '${a}' STARTED (condition)`);
     expect((error as ConditionCycleError).cycle).toHaveLength(3);
-    // the refused condition was not registered: the rest deploys and runs
-    expect(() => ec.deploy()).not.toThrow();
+    expect(ec.state(a)).toBe('NEW');
+    expect(() => ec.validate()).toThrow(ConditionCycleError);
   });
 
   it('reports a cycle through an implicit dependency', () => {
     const { ec } = virtualExperiment();
     const { node, apps } = nodeWithApps(ec, 1);
     // the node cannot deploy before the app started, and the app deploys after its node is READY
-    expect(() => ec.registerCondition(node, 'DEPLOY', apps[0]!, 'STARTED')).toThrow(ConditionCycleError);
-    expect(() => ec.registerCondition(node, 'DEPLOY', apps[0]!, 'STARTED')).toThrow(
-      `'${apps[0]}' DEPLOY waits for '${node}' READY (dependency)`,
-    );
+    ec.registerCondition(node, 'DEPLOY', apps[0]!, 'STARTED');
+    expect(() => ec.deploy()).toThrow(ConditionCycleError);
+    expect(() => ec.deploy()).toThrow(`'${apps[0]}' DEPLOY waits for '${node}' READY (dependency)`);
+  });
+
+  it('reports a cycle closed by a condition on a resource already deployed, when it is registered', async () => {
+    const { ec, clock } = virtualExperiment();
+    const a = ec.registerResource('dummy::Node');
+    const b = ec.registerResource('dummy::Node');
+    ec.registerCondition(b, 'STOP', a, 'STOPPED');
+    ec.deploy(undefined, { autoStart: false });
+    await clock.runAll();
+    expect(() => ec.registerCondition(a, 'STOP', b, 'STOPPED')).toThrow(ConditionCycleError);
   });
 
   it('reports a cycle through a deployment barrier at deploy, before deploying anything', () => {
@@ -113,7 +123,8 @@ describe('validation', () => {
   it('reports a resource waiting on itself', () => {
     const { ec } = virtualExperiment();
     const node = ec.registerResource('dummy::Node');
-    expect(() => ec.registerCondition(node, 'DEPLOY', node, 'READY')).toThrow(
+    ec.registerCondition(node, 'DEPLOY', node, 'READY');
+    expect(() => ec.deploy()).toThrow(
       `conditions form a cycle and can never hold: '${node}' DEPLOY waits for '${node}' READY (condition)`,
     );
   });
@@ -124,7 +135,8 @@ describe('validation', () => {
     const b = ec.registerResource('dummy::Node');
     // a node runs until stopped: b waits for a's STOP, which waits for b to start
     ec.registerCondition(b, 'START', a, 'STOPPED');
-    expect(() => ec.registerCondition(a, 'STOP', b, 'STARTED')).toThrow(
+    ec.registerCondition(a, 'STOP', b, 'STARTED');
+    expect(() => ec.deploy()).toThrow(
       `'${a}' STOP waits for '${b}' STARTED (condition) -> '${b}' START waits for '${a}' STOPPED (condition)`,
     );
   });
@@ -134,7 +146,8 @@ describe('validation', () => {
     const { apps } = nodeWithApps(ec, 2, { runTime: '1s' });
     const [a, b] = apps as [string, string];
     ec.registerCondition(b, 'START', a, 'STOPPED');
-    expect(() => ec.registerCondition(a, 'STOP', b, 'STARTED')).not.toThrow();
+    ec.registerCondition(a, 'STOP', b, 'STARTED');
+    expect(() => ec.deploy()).not.toThrow();
   });
 
   it('reports a wait for FINISHED on a critical resource that never finishes by itself', () => {
