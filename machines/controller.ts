@@ -20,7 +20,7 @@ import { enqueueActions, setup, type ActorRefFrom, type AnyActorRef } from 'xsta
 import type { Clock } from './clock.js';
 import { ConditionIndex, type Gate } from './conditions/condition-index.js';
 import { MinHeap } from './heap.js';
-import type { ResourceAction, ResourceState, StepName } from './lifecycle.js';
+import { stateRank, type ResourceAction, type ResourceState, type StepName } from './lifecycle.js';
 import type { ResourceStateEvent } from './resource.js';
 
 export interface ControllerInput {
@@ -100,7 +100,7 @@ export type ControllerEmitted =
 interface Enqueue {
   sendTo(
     actor: AnyActorRef,
-    event: { type: ResourceAction } | { type: 'FAIL'; error: unknown } | { type: 'gates.fire' },
+    event: { type: ResourceAction } | { type: 'FAIL'; error: unknown } | { type: 'HALT' } | { type: 'gates.fire' },
   ): void;
   cancel(id: string): void;
   raise(event: { type: 'deadline' }, options: { id: string; delay: number }): void;
@@ -144,6 +144,24 @@ function fire(context: ControllerContext, enqueue: Enqueue, gate: Gate): void {
   gate.status = 'fired';
   const actor = context.actors.get(gate.guid);
   if (actor) enqueue.sendTo(actor, { type: gate.action });
+}
+
+/** Fail `guid` before it deploys: `dependency` failed (or is released) and it cannot run without it. */
+function failForDependency(context: ControllerContext, enqueue: Enqueue, guid: string, dependency: string, cause: unknown): void {
+  const actor = context.actors.get(guid);
+  const how = context.index.get(dependency).rank === stateRank('RELEASED') ? 'was released' : 'failed';
+  const error = new Error(`its dependency '${dependency}' (${context.types.get(dependency)}) ${how}`, { cause });
+  if (actor) enqueue.sendTo(actor, { type: 'FAIL', error });
+}
+
+/** Order releases; what must wait for its dependents halts meanwhile (no step goes on). */
+function release(context: ControllerContext, enqueue: Enqueue, self: AnyActorRef, guids: readonly string[]): void {
+  const { opened, waiting } = context.index.release(guids);
+  for (const guid of waiting) {
+    const actor = context.actors.get(guid);
+    if (actor) enqueue.sendTo(actor, { type: 'HALT' });
+  }
+  dispatch(context, enqueue, self, opened);
 }
 
 function arm(context: ControllerContext, enqueue: Enqueue, now: number): void {
@@ -190,7 +208,9 @@ export const controllerMachine = setup({
     },
     deploy: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'deploy') return;
-      dispatch(context, enqueue, self, context.index.deploy(event.guids, event));
+      const { opened, doomed } = context.index.deploy(event.guids, event);
+      for (const { guid, dependency } of doomed) failForDependency(context, enqueue, guid, dependency, undefined);
+      dispatch(context, enqueue, self, opened);
     }),
     request: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'request') return;
@@ -198,10 +218,10 @@ export const controllerMachine = setup({
     }),
     release: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'release') return;
-      dispatch(context, enqueue, self, context.index.release(event.guids));
+      release(context, enqueue, self, event.guids);
     }),
     releaseAll: enqueueActions(({ context, enqueue, self }) => {
-      dispatch(context, enqueue, self, context.index.release([...context.index.resources.keys()]));
+      release(context, enqueue, self, [...context.index.resources.keys()]);
     }),
     recordState: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'resource.state') return;
@@ -210,9 +230,7 @@ export const controllerMachine = setup({
       if (event.to === 'FAILED' && !context.index.get(event.guid).critical) {
         // dependents not deployed yet can never deploy on a failed resource: they fail too
         for (const dependent of context.index.strandedDependents(event.guid)) {
-          const actor = context.actors.get(dependent);
-          const error = new Error(`its dependency '${event.guid}' (${context.types.get(event.guid)}) failed`, { cause: event.error });
-          if (actor) enqueue.sendTo(actor, { type: 'FAIL', error });
+          failForDependency(context, enqueue, dependent, event.guid, event.error);
         }
       }
       if (event.step !== undefined) {

@@ -47,7 +47,12 @@ export type ResourceEvent =
   | { type: 'STOP' }
   | { type: 'RELEASE' }
   /** Fail before READY for a reason outside the resource (its dependency failed). */
-  | { type: 'FAIL'; error: unknown };
+  | { type: 'FAIL'; error: unknown }
+  /**
+   * Stop moving forward: a release was ordered but must wait (for dependents to be released).
+   * A step in progress is cancelled; the resource stays in its last lifecycle state.
+   */
+  | { type: 'HALT' };
 
 /** The report of one state change, sent to the controller. */
 export interface ResourceStateEvent {
@@ -131,10 +136,11 @@ export const resourceMachine = setup({
       on: {
         DEPLOY: [{ guard: has('discover'), target: 'discovering' }, { target: 'DISCOVERED' }],
         FAIL: failed('deploy'),
+        HALT: 'halted',
       },
     },
     discovering: {
-      on: { FAIL: failed('discover') },
+      on: { FAIL: failed('discover'), HALT: 'halted' },
       invoke: { src: 'discover', input: stepInput('discover'), onDone: 'DISCOVERED', onError: failed('discover') },
     },
     DISCOVERED: {
@@ -142,7 +148,7 @@ export const resourceMachine = setup({
       always: [{ guard: has('provision'), target: 'provisioning' }, { target: 'PROVISIONED' }],
     },
     provisioning: {
-      on: { FAIL: failed('provision') },
+      on: { FAIL: failed('provision'), HALT: 'halted' },
       invoke: { src: 'provision', input: stepInput('provision'), onDone: 'PROVISIONED', onError: failed('provision') },
     },
     PROVISIONED: {
@@ -150,14 +156,15 @@ export const resourceMachine = setup({
       always: [{ guard: has('deploy'), target: 'deploying' }, { target: 'READY' }],
     },
     deploying: {
-      on: { FAIL: failed('deploy') },
+      on: { FAIL: failed('deploy'), HALT: 'halted' },
       invoke: { src: 'deploy', input: stepInput('deploy'), onDone: 'READY', onError: failed('deploy') },
     },
     READY: {
       entry: { type: 'enter', params: { state: 'READY' } },
-      on: { START: [{ guard: has('start'), target: 'starting' }, { target: 'STARTED' }] },
+      on: { START: [{ guard: has('start'), target: 'starting' }, { target: 'STARTED' }], HALT: 'halted' },
     },
     starting: {
+      on: { HALT: 'halted' },
       invoke: { src: 'start', input: stepInput('start'), onDone: 'STARTED', onError: failed('start') },
     },
     STARTED: {
@@ -177,6 +184,8 @@ export const resourceMachine = setup({
     STOPPED: { entry: { type: 'enter', params: { state: 'STOPPED' } } },
     FINISHED: { entry: { type: 'enter', params: { state: 'FINISHED' } } },
     FAILED: { entry: { type: 'enter', params: { state: 'FAILED' } } },
+    /** Halted on the way, waiting for RELEASE; `context.state` is the last state reached. */
+    halted: {},
     releasing: {
       on: { RELEASE: {} },
       invoke: {

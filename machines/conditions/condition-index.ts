@@ -273,8 +273,9 @@ export class ConditionIndex {
   deploy(
     guids: readonly string[],
     options: { group: string; waitAllReady: boolean; autoStart: boolean },
-  ): Gate[] {
+  ): { opened: Gate[]; doomed: { guid: string; dependency: string }[] } {
     const opened: Gate[] = [];
+    const doomed: { guid: string; dependency: string }[] = [];
     const members = this.groups.get(options.group) ?? [];
     this.groups.set(options.group, members);
     for (const guid of guids) {
@@ -291,7 +292,16 @@ export class ConditionIndex {
       const barrier = this.watch(members, 'READY', { kind: 'barrier' });
       for (const guid of guids) this.attach(barrier, guid, 'START');
     }
-    for (const guid of guids) opened.push(...this.request(guid, 'DEPLOY'));
+    for (const guid of guids) {
+      // a dependency that already failed (or is gone) will never be a place to deploy on
+      const dependency = this.get(guid).dependsOn.find((d) => this.get(d).rank >= FAILED_RANK);
+      if (dependency !== undefined) {
+        this.gate(guid, 'DEPLOY').status = 'cancelled';
+        doomed.push({ guid, dependency });
+        continue;
+      }
+      opened.push(...this.request(guid, 'DEPLOY'));
+    }
     if (options.autoStart) {
       for (const guid of guids) {
         opened.push(...this.request(guid, 'START'));
@@ -299,15 +309,17 @@ export class ConditionIndex {
         if (stop && stop.conditions.some((w) => w.kind === 'condition')) opened.push(...this.request(guid, 'STOP'));
       }
     }
-    return opened;
+    return { opened, doomed };
   }
 
   /**
    * Release `guids` and, first, everything that depends on them. Their pending DEPLOY,
    * START and STOP are dropped; a resource releases once its dependents are RELEASED.
+   * `waiting` lists those whose release must wait: they should halt meanwhile.
    */
-  release(guids: readonly string[]): Gate[] {
+  release(guids: readonly string[]): { opened: Gate[]; waiting: string[] } {
     const opened: Gate[] = [];
+    const waiting: string[] = [];
     const todo = [...guids];
     const seen = new Set<string>();
     while (todo.length > 0) {
@@ -324,9 +336,11 @@ export class ConditionIndex {
       if (gate.status === 'waiting' && !gate.requested && entry.dependents.length > 0) {
         this.attach(this.watch(entry.dependents, 'RELEASED', { kind: 'release-order', strict: true }), guid, 'RELEASE');
       }
-      opened.push(...this.request(guid, 'RELEASE'));
+      const now = this.request(guid, 'RELEASE');
+      if (now.length === 0 && gate.status === 'waiting' && entry.rank < RELEASED_RANK) waiting.push(guid);
+      opened.push(...now);
     }
-    return opened;
+    return { opened, waiting };
   }
 
   #satisfy(w: Watch, opened: Gate[]): void {

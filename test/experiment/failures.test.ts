@@ -128,6 +128,33 @@ describe('failures', () => {
     expect(ec.failures.map((f) => f.guid)).toEqual([node, ...apps]);
   });
 
+  it('halts a node whose release waits for its applications: it does not finish starting after an abort', async () => {
+    const { ec, clock } = virtualExperiment();
+    const { node, apps } = nodeWithApps(ec, 1, { releaseTime: '5s' }, { startTime: '1s' });
+    const bad = ec.registerResource('dummy::Node', { startTime: 500, failAt: 'start' });
+    ec.deploy();
+    await settle(clock, ec.waitFinished().catch(() => undefined));
+    expect(ec.getResource(bad).times.FAILED).toBe(500);
+    expect(ec.getResource(apps[0]!).times.RELEASED).toBe(5500);
+    expect(ec.getResource(node).times.STARTED).toBeUndefined();
+    expect(ec.getResource(node).times.RELEASED).toBe(5500);
+  });
+
+  it('fails an application deployed later on a node that already failed', async () => {
+    for (const failAt of ['deploy', 'start'] as const) {
+      const { ec, clock } = virtualExperiment();
+      const node = ec.registerResource('dummy::Node', { failAt, critical: false, deployTime: 100 });
+      ec.deploy();
+      await clock.runAll();
+      const app = ec.registerResource('dummy::Application', { critical: false });
+      ec.registerConnection(node, app);
+      ec.deploy();
+      await settle(clock, ec.waitDeployed(app));
+      expect(ec.getResource(app)).toMatchObject({ state: 'FAILED', step: 'deploy' });
+      expect(String(ec.getResource(app).error)).toContain(`its dependency '${node}' (dummy::Node) failed`);
+    }
+  });
+
   it('records the failure of a step that rejects without a reason', async () => {
     const { ec, clock } = virtualExperiment();
     const silent = defineResourceType({
