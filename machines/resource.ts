@@ -176,9 +176,10 @@ export const resourceMachine = setup({
           invoke: { src: 'run', input: stepInput('run'), onDone: '#resource.FINISHED', onError: failed('run') },
         },
       },
-      on: { STOP: [{ guard: has('stop'), target: 'stopping' }, { target: 'STOPPED' }] },
+      on: { STOP: [{ guard: has('stop'), target: 'stopping' }, { target: 'STOPPED' }], HALT: 'halted' },
     },
     stopping: {
+      on: { HALT: 'halted' },
       invoke: { src: 'stop', input: stepInput('stop'), onDone: 'STOPPED', onError: failed('stop') },
     },
     STOPPED: { entry: { type: 'enter', params: { state: 'STOPPED' } } },
