@@ -123,6 +123,22 @@ export const kb = (bytes: number) => `${fmt(bytes / 1024, 1)} KB`;
 export const mb = (bytes: number) => `${fmt(bytes / 2 ** 20, 0)} MB`;
 
 /** A Markdown table (what docs/benchmarks.md holds); numeric-looking columns right-aligned. */
+/**
+ * The columns of a delay distribution summarised over runs (`summarise` of samples with
+ * p50Ms, p99Ms, maxMs, minMs, wallMs and peakHeapBytes): medians, and the spread of the p99.
+ */
+export function delayColumns(s: Record<string, Spread>): Record<string, string> {
+  return {
+    'p50 ms': fmt(s['p50Ms']!.median, 3),
+    'p99 ms': fmt(s['p99Ms']!.median, 3),
+    'max ms': fmt(s['maxMs']!.median, 3),
+    'p99 spread ms': fmt(s['p99Ms']!.spread, 3),
+    'min ms': fmt(s['minMs']!.median, 3),
+    'wall s': seconds(s['wallMs']!.median),
+    'peak heap': mb(s['peakHeapBytes']!.median),
+  };
+}
+
 export function markdownTable(rows: readonly Record<string, string>[]): string {
   const first = rows[0];
   if (!first) return '(no rows)';

@@ -9,7 +9,7 @@
  */
 import { ExperimentController } from '../../src/index.js';
 import { check, type Scenario, type ScenarioResult } from '../lib/scenario.js';
-import { fmt, HeapPeak, mb, percentiles, random, seconds, summarise, type Percentiles } from '../lib/stats.js';
+import { delayColumns, fmt, HeapPeak, percentiles, random, summarise, type Percentiles } from '../lib/stats.js';
 
 interface Sample {
   rms: number;
@@ -81,13 +81,7 @@ export const latency: Scenario = {
       {
         what: `${fmt(waiters)} RMs, each on a group of ${groupSize}, time 0`,
         RMs: fmt(s['rms']!.median),
-        'p50 ms': fmt(s['p50Ms']!.median, 3),
-        'p99 ms': fmt(s['p99Ms']!.median, 3),
-        'max ms': fmt(s['maxMs']!.median, 3),
-        'p99 spread ms': fmt(s['p99Ms']!.spread, 3),
-        'min ms': fmt(s['minMs']!.median, 3),
-        'wall s': seconds(s['wallMs']!.median),
-        'peak heap': mb(s['peakHeapBytes']!.median),
+        ...delayColumns(s),
       },
     ];
     return {

@@ -10,7 +10,7 @@
  */
 import { ExperimentController } from '../../src/index.js';
 import { check, type Scenario, type ScenarioResult } from '../lib/scenario.js';
-import { fmt, HeapPeak, mb, percentiles, seconds, summarise } from '../lib/stats.js';
+import { delayColumns, fmt, HeapPeak, percentiles, summarise } from '../lib/stats.js';
 
 interface Sample {
   p50Ms: number;
@@ -95,13 +95,7 @@ export const timers: Scenario = {
       results[what] = { samples };
       table.push({
         what: `${fmt(n)} x ${what}, d ${fmt(from)} ms..${fmt(to / 1000, 1)} s`,
-        'p50 ms': fmt(s['p50Ms']!.median, 3),
-        'p99 ms': fmt(s['p99Ms']!.median, 3),
-        'max ms': fmt(s['maxMs']!.median, 3),
-        'p99 spread ms': fmt(s['p99Ms']!.spread, 3),
-        'min ms': fmt(s['minMs']!.median, 3),
-        'wall s': seconds(s['wallMs']!.median),
-        'peak heap': mb(s['peakHeapBytes']!.median),
+        ...delayColumns(s),
       });
     }
     const cond = summaries['START condition with time d']!;
