@@ -225,7 +225,7 @@ export const controllerMachine = setup({
     }),
     recordState: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'resource.state') return;
-      const { opened } = context.index.recordState(event.guid, event.to, event.time);
+      const opened = context.index.recordState(event.guid, event.to, event.time);
       enqueue.emit(event);
       if (event.to === 'FAILED' && !context.index.get(event.guid).critical) {
         // dependents not deployed yet can never deploy on a failed resource: they fail too

@@ -7,7 +7,7 @@
  * member, so a state change touches only the watches on that resource: its cost does not grow
  * with the size of the experiment. Nothing here does I/O or reads a clock; times come in.
  */
-import { STATE_ORDER, stateRank, type ResourceAction, type ResourceState } from '../lifecycle.js';
+import { stateRank, type ResourceAction, type ResourceState } from '../lifecycle.js';
 
 export type WatchKind = 'condition' | 'barrier' | 'dependency' | 'release-order' | 'wait';
 
@@ -68,12 +68,6 @@ const SELF_REQUIREMENT: Partial<Record<ResourceAction, number>> = {
 const FAILED_RANK = stateRank('FAILED');
 const RELEASED_RANK = stateRank('RELEASED');
 
-export interface StateChangeResult {
-  /** Gates that opened: fire now or at `readyAt`. */
-  readonly opened: Gate[];
-  /** The resource failed and it is critical. */
-  readonly criticalFailure: boolean;
-}
 
 export class ConditionIndex {
   readonly resources = new Map<string, IndexedResource>();
@@ -180,17 +174,21 @@ export class ConditionIndex {
     return w;
   }
 
-  /** Make `action` of `guid` wait for `w`. Returns the gate if that opened it. */
-  attach(w: Watch, guid: string, action: ResourceAction): Gate[] {
+  /** Make `action` of `guid` wait for `w` (attaching never opens a gate). */
+  attach(w: Watch, guid: string, action: ResourceAction): void {
     const gate = this.gate(guid, action);
     gate.conditions.push(w);
     if (w.satisfied) {
       gate.readyAt = Math.max(gate.readyAt, w.reachedAt + w.delay);
-      return [];
+      return;
     }
     gate.pending++;
     w.targets.push(gate);
-    return [];
+  }
+
+  /** Whether a user condition was registered on `action` of `guid`. */
+  hasConditions(guid: string, action: ResourceAction): boolean {
+    return this.get(guid).gates[action]?.conditions.some((w) => w.kind === 'condition') ?? false;
   }
 
   /** Ask for an action. Returns the gate when it opened at once. */
@@ -206,17 +204,17 @@ export class ConditionIndex {
    * A critical failure satisfies nothing: the experiment aborts, and what waited on the
    * resource must not take its failure for progress.
    */
-  recordState(guid: string, state: ResourceState, time: number): StateChangeResult {
+  recordState(guid: string, state: ResourceState, time: number): Gate[] {
     const entry = this.get(guid);
     const from = entry.rank;
     const to = stateRank(state);
     const opened: Gate[] = [];
-    if (to <= from) return { opened, criticalFailure: false };
+    if (to <= from) return opened;
     for (let r = from + 1; r <= to; r++) entry.reached[r] = time;
     entry.rank = to;
-    const criticalFailure = to === FAILED_RANK && entry.critical;
     if (to === FAILED_RANK) entry.failedFrom = from;
-    if (criticalFailure) return { opened, criticalFailure };
+    // the controller aborts on a critical failure (its guard isCriticalFailure)
+    if (to === FAILED_RANK && entry.critical) return opened;
     const failedBefore = entry.failedAt !== undefined;
     if (to === FAILED_RANK) entry.failedAt = time;
     const failedNow = entry.failedAt !== undefined;
@@ -249,7 +247,7 @@ export class ConditionIndex {
     }
     if (satisfiedSome) entry.watches = entry.watches.filter((w) => !w.satisfied);
     if (to === RELEASED_RANK) entry.watches = [];
-    return { opened, criticalFailure };
+    return opened;
   }
 
   /**
@@ -305,8 +303,7 @@ export class ConditionIndex {
     if (options.autoStart) {
       for (const guid of guids) {
         opened.push(...this.request(guid, 'START'));
-        const stop = this.get(guid).gates.STOP;
-        if (stop && stop.conditions.some((w) => w.kind === 'condition')) opened.push(...this.request(guid, 'STOP'));
+        if (this.hasConditions(guid, 'STOP')) opened.push(...this.request(guid, 'STOP'));
       }
     }
     return { opened, doomed };
@@ -374,7 +371,3 @@ function reallyReached(entry: IndexedResource, current: number, rank: number): b
   return rank <= entry.failedFrom || rank >= FAILED_RANK;
 }
 
-/** Short display of a state rank, for messages. */
-export function stateAt(rank: number): ResourceState {
-  return STATE_ORDER[rank]!;
-}

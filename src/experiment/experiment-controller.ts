@@ -390,10 +390,7 @@ export class ExperimentController {
    */
   endingResources(): string[] {
     const index = this.#index();
-    return this.resources.filter((guid) => {
-      const stop = index.get(guid).gates.STOP;
-      return endsByItself(this.#record(guid)) || (stop?.conditions.some((w) => w.kind === 'condition') ?? false);
-    });
+    return this.resources.filter((guid) => endsByItself(this.#record(guid)) || index.hasConditions(guid, 'STOP'));
   }
 
   /**
@@ -518,16 +515,11 @@ export class ExperimentController {
     return name;
   }
 
-
-
   #request(guid: string, action: 'START' | 'STOP'): void {
     this.#assertRunning(action.toLowerCase());
-    const entry = this.#index().get(this.#record(guid).guid);
-    if (!entry.deployed) {
-      throw new InvalidActionError(`cannot ${action.toLowerCase()} '${guid}': it is not deployed`, {
-        guid,
-        type: this.#record(guid).type,
-      });
+    const record = this.#record(guid);
+    if (!this.#index().get(guid).deployed) {
+      throw new InvalidActionError(`cannot ${action.toLowerCase()} '${guid}': it is not deployed`, { guid, type: record.type });
     }
     this.#actor.send({ type: 'request', guid, action });
   }

@@ -20,10 +20,6 @@ export class RunDirectory {
     mkdirSync(this.path, { recursive: true });
   }
 
-  get isOpen(): boolean {
-    return this.#events !== undefined;
-  }
-
   /** The folder of one resource's traces, created on first use. */
   resourceDir(guid: string): string {
     const dir = join(this.path, guid);
