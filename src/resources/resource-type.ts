@@ -72,6 +72,28 @@ export interface ProbeContext extends ResourceView {
  */
 export type ProbeFunction = (resource: ProbeContext) => Promise<string[]> | string[];
 
+/**
+ * What `reattach` found of a resource after the controller that ran it died (see `nepi resume`):
+ * - `running`: it is still there (a process still runs, a namespace still exists); `reattach`
+ *   has put into `ctx.data` what the later steps (`run`, `stop`, `release`) need to handle it;
+ * - `ended`: it ended while no controller watched (`ok` false: a failure, with `reason`);
+ * - `gone`: it cannot be found any more (`reason` says what was looked for).
+ */
+export type ReattachOutcome =
+  | { readonly status: 'running' }
+  | { readonly status: 'ended'; readonly ok: boolean; readonly reason?: string }
+  | { readonly status: 'gone'; readonly reason: string };
+
+/**
+ * Find again, on resume, what this resource's steps created or started before the controller
+ * died. `recorded` is the last state the run directory recorded for it (e.g. `STARTED`,
+ * `READY`) and the step it was in, if any. `ctx.data` starts empty.
+ */
+export type ReattachFunction = (
+  context: StepContext,
+  recorded: { readonly state: string; readonly step?: StepName },
+) => Promise<ReattachOutcome> | ReattachOutcome;
+
 export interface ConnectionRule {
   /** Least connections to resources of this type, checked at deploy. */
   readonly min?: number;
@@ -94,6 +116,8 @@ export interface ResourceTypeDefinition {
   readonly skipStep?: (step: StepName, resource: ResourceView) => boolean;
   /** Find what a released resource left behind (see ProbeFunction); for tests. */
   readonly probe?: ProbeFunction;
+  /** Find again what the resource created before a controller crash (see ReattachFunction). */
+  readonly reattach?: ReattachFunction;
 }
 
 export interface ResourceType {
@@ -106,6 +130,7 @@ export interface ResourceType {
   readonly steps: Partial<Readonly<Record<StepName, StepFunction>>>;
   readonly skipStep: ((step: StepName, resource: ResourceView) => boolean) | undefined;
   readonly probe?: ProbeFunction;
+  readonly reattach?: ReattachFunction;
 }
 
 const TYPE_NAME = /^[A-Za-z][\w-]*::[A-Za-z][\w-]*$/;
@@ -151,6 +176,7 @@ export function defineResourceType(definition: ResourceTypeDefinition): Resource
     steps: Object.freeze({ ...definition.steps }),
     skipStep: definition.skipStep,
     ...(definition.probe ? { probe: definition.probe } : {}),
+    ...(definition.reattach ? { reattach: definition.reattach } : {}),
   });
 }
 
