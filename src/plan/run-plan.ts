@@ -1,0 +1,158 @@
+/**
+ * `nepi plan`: run an experiment file on a virtual clock with every resource replaced by its
+ * plan stand-in (plan-types.ts), and predict when each resource deploys, starts, ends and is
+ * released, and how long the whole takes. The file is first checked exactly as `validate`
+ * checks it, so a condition that can never hold is the same error, with the same message.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { stateRank, type ResourceState, type StepName } from '../../machines/lifecycle.js';
+import type { ExperimentController } from '../experiment/experiment-controller.js';
+import { loadExperimentFile } from '../files/load.js';
+import { parseExperiment } from '../files/parse.js';
+import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
+import { toConditionRecord, toEventRecord, type ConditionRecord, type EventRecord } from '../run/event-record.js';
+import { VirtualClock } from '../testing/virtual-clock.js';
+import { parseDuration } from '../time/duration.js';
+import { planRegistry, type PlanDurations } from './plan-types.js';
+
+/** What the plan predicts for one resource; times in ms from the start of the deployment. */
+export interface ResourcePlan {
+  readonly guid: string;
+  readonly type: string;
+  /** The state it ends in (RELEASED when the plan ends normally). */
+  readonly state: ResourceState;
+  /** When each state is first reached. */
+  readonly times: Partial<Record<ResourceState, number>>;
+  /** When its deployment starts (DISCOVERED), it is READY, STARTED, ends (FINISHED, STOPPED or FAILED) and is RELEASED. */
+  readonly deploy: number | undefined;
+  readonly ready: number | undefined;
+  readonly start: number | undefined;
+  readonly end: number | undefined;
+  readonly endState: ResourceState | undefined;
+  readonly released: number | undefined;
+}
+
+export interface ExperimentPlan {
+  readonly expId: string;
+  readonly file: string;
+  /** From the start of the deployment to the last resource released, in ms. */
+  readonly total: number;
+  readonly status: 'released' | 'aborted';
+  readonly resources: readonly ResourcePlan[];
+  /**
+   * Resources the experiment waits for that would wait forever (it never ends by itself),
+   * with the state they stay in; the plan released everything once nothing else could happen.
+   */
+  readonly stuck: readonly { readonly guid: string; readonly state: ResourceState }[];
+  /** The predicted records, as a run's events.ndjson holds them. */
+  readonly events: readonly EventRecord[];
+  readonly conditions: readonly ConditionRecord[];
+}
+
+export interface PlanOptions {
+  /** The experiment id (default: the file's `expId`, else the file's name without extension). */
+  readonly expId?: string;
+  /** Where the real types are looked up (default: the built-in registry). */
+  readonly registry?: TypeRegistry;
+}
+
+/** Plan the experiment file at `path`. Throws the ExperimentFileError `validate` would throw. */
+export async function planExperimentFile(path: string, options: PlanOptions = {}): Promise<ExperimentPlan> {
+  const registry = options.registry ?? defaultRegistry;
+  // the checks of `nepi validate`, on the real types
+  const checked = await loadExperimentFile(path, { record: false, registry });
+  await checked.shutdown();
+
+  const { description } = parseExperiment(await readFile(path, 'utf8'), { file: path, registry });
+  // a file without expId is planned under its own name, not a new made-up one each time
+  const expId = options.expId ?? description.expId ?? (basename(path, extname(path)) || 'plan');
+  const durations = new Map<string, Partial<Record<StepName, number>>>();
+  for (const [name, resource] of Object.entries(description.resources)) {
+    if (!resource.plan) continue;
+    durations.set(
+      name,
+      Object.fromEntries(Object.entries(resource.plan).map(([step, time]) => [step, parseDuration(time)])) as Partial<Record<StepName, number>>,
+    );
+  }
+
+  const clock = new VirtualClock();
+  const ec = await loadExperimentFile(path, { record: false, registry: planRegistry(registry, durations as PlanDurations), clock, expId });
+  return runPlan(ec, clock, path);
+}
+
+/** Run `ec` (built on `clock`) to its end in virtual time and collect what happened. */
+export async function runPlan(ec: ExperimentController, clock: VirtualClock, file: string): Promise<ExperimentPlan> {
+  const events: EventRecord[] = [];
+  const conditions: ConditionRecord[] = [];
+  const types = new Map<string, string>();
+  for (const guid of ec.resources) types.set(guid, ec.getResource(guid).type);
+  const offState = ec.onStateChange((event) => events.push(toEventRecord(event, types.get(event.guid))));
+  const offCondition = ec.onCondition((event) => conditions.push(toConditionRecord(event)));
+
+  let ended = false;
+  const run = ec.run().finally(() => {
+    ended = true;
+  });
+  let stuck: { guid: string; state: ResourceState }[] = [];
+  await drive(clock, () => ended);
+  if (!ended) {
+    // nothing left to happen and the experiment did not end: some resources wait forever
+    // what run() waits for: the resources that end by themselves, else every resource STARTED
+    const ending = ec.endingResources();
+    stuck = (ending.length > 0 ? ending : ec.resources)
+      .map((guid) => ({ guid, state: ec.state(guid) }))
+      .filter(({ state }) => (ending.length > 0 ? !isEnded(state) : stateRank(state) < stateRank('STARTED')));
+    const shutdown = ec.shutdown();
+    let released = false;
+    void shutdown.finally(() => {
+      released = true;
+    });
+    await drive(clock, () => released);
+  }
+  const summary = await run;
+  offState();
+  offCondition();
+
+  const resources = ec.resources.map((guid): ResourcePlan => {
+    const { type, state, times } = ec.getResource(guid);
+    const end = (['FINISHED', 'STOPPED', 'FAILED'] as const).find((s) => times[s] !== undefined);
+    return {
+      guid,
+      type,
+      state,
+      times,
+      deploy: times.DISCOVERED,
+      ready: times.READY,
+      start: times.STARTED,
+      end: end === undefined ? undefined : times[end],
+      endState: end,
+      released: times.RELEASED,
+    };
+  });
+  const total = Math.max(0, ...events.map((event) => event.time), ...conditions.map((record) => record.time));
+  return {
+    expId: ec.expId,
+    file,
+    total,
+    status: summary.status === 'aborted' ? 'aborted' : 'released',
+    resources,
+    stuck,
+    events,
+    conditions,
+  };
+}
+
+function isEnded(state: ResourceState): boolean {
+  return state === 'FINISHED' || state === 'STOPPED' || state === 'FAILED' || state === 'RELEASED';
+}
+
+/** Fire every timer until `done()`, or until no timer is left and nothing more happens. */
+async function drive(clock: VirtualClock, done: () => boolean): Promise<void> {
+  for (;;) {
+    await clock.runAll();
+    // let promise chains started by the last timers run: they may set new timers
+    for (let i = 0; i < 5 && !done() && clock.pending === 0; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (done() || clock.pending === 0) return;
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * A timeline as data, made from the records of a run (its `events.ndjson`, or the events of a
+ * plan): one row per resource, grouped by type, with one bar per state entered; the failures;
+ * one arrow per condition that held, from the group member that completed it to the action
+ * it released. The renderers (svg.ts, html.ts) only lay this out.
+ */
+import { isResourceState, stateRank, type ResourceAction, type ResourceState } from '../../machines/lifecycle.js';
+import type { ConditionRecord, EventRecord } from '../run/event-record.js';
+
+/** The time spent in one state: from the state change that entered it to the next one (or the end). */
+export interface TimelineBar {
+  readonly state: string;
+  readonly from: string;
+  /** Clock ms. */
+  readonly start: number;
+  readonly end: number;
+  /** The step and cause, when this state change was a failure. */
+  readonly step?: string;
+  readonly error?: string;
+}
+
+export interface TimelineFailure {
+  readonly time: number;
+  readonly step: string | undefined;
+  readonly error: string;
+}
+
+export interface TimelineRow {
+  readonly guid: string;
+  readonly type: string;
+  readonly bars: readonly TimelineBar[];
+  readonly failures: readonly TimelineFailure[];
+}
+
+/** Rows of one resource type, in the order their resources first appear. */
+export interface TimelineGroup {
+  readonly type: string;
+  readonly rows: readonly TimelineRow[];
+}
+
+/**
+ * One condition that held: "`action` of `guid` after all of `group` reached `state`, +
+ * `delay`". It starts at the member that completed the group (`from`, when it held) and ends
+ * at the target when the action was released (`to`); `released` is false when the action
+ * never went out (the experiment was released first): it then ends at the deadline.
+ */
+export interface TimelineArrow {
+  readonly guid: string;
+  readonly action: ResourceAction;
+  readonly group: readonly string[];
+  readonly state: ResourceState;
+  readonly delay: number;
+  readonly from: { readonly guid: string; readonly time: number };
+  readonly to: { readonly guid: string; readonly time: number };
+  readonly released: boolean;
+}
+
+export interface TimelineModel {
+  readonly title: string;
+  /** Clock ms of the first and the last record. */
+  readonly start: number;
+  readonly end: number;
+  readonly groups: readonly TimelineGroup[];
+  readonly arrows: readonly TimelineArrow[];
+  /** How many state changes the bars stand for (one bar each). */
+  readonly stateChanges: number;
+}
+
+export interface TimelineInput {
+  readonly title?: string;
+  /** State changes, in the order they happened. */
+  readonly events: readonly EventRecord[];
+  readonly conditions?: readonly ConditionRecord[];
+}
+
+interface RowBuilder {
+  readonly guid: string;
+  type: string;
+  readonly changes: EventRecord[];
+}
+
+/** Build the timeline of `input`'s records. Records may come in any order of time. */
+export function buildTimeline(input: TimelineInput): TimelineModel {
+  const conditions = input.conditions ?? [];
+  const rows = new Map<string, RowBuilder>();
+  let start = Infinity;
+  let end = -Infinity;
+  for (const event of input.events) {
+    let row = rows.get(event.guid);
+    if (!row) {
+      row = { guid: event.guid, type: event.type ?? 'unknown', changes: [] };
+      rows.set(event.guid, row);
+    }
+    if (event.type !== undefined) row.type = event.type;
+    row.changes.push(event);
+    start = Math.min(start, event.time);
+    end = Math.max(end, event.time);
+  }
+  for (const condition of conditions) {
+    start = Math.min(start, condition.time);
+    end = Math.max(end, condition.time);
+  }
+  if (start === Infinity) start = end = 0;
+
+  const byType = new Map<string, TimelineRow[]>();
+  for (const row of rows.values()) {
+    const changes = row.changes.sort((a, b) => a.time - b.time); // stable: same-time changes keep their order
+    const bars: TimelineBar[] = changes.map((change, i) => ({
+      state: change.to,
+      from: change.from,
+      start: change.time,
+      end: changes[i + 1]?.time ?? end,
+      ...(change.step !== undefined ? { step: change.step } : {}),
+      ...(change.error !== undefined ? { error: change.error } : {}),
+    }));
+    const failures = changes
+      .filter((change) => change.error !== undefined || change.to === 'FAILED')
+      .map((change) => ({ time: change.time, step: change.step, error: change.error ?? 'failed' }));
+    const list = byType.get(row.type) ?? [];
+    list.push({ guid: row.guid, type: row.type, bars, failures });
+    byType.set(row.type, list);
+  }
+  const groups = [...byType].map(([type, list]) => ({ type, rows: list }));
+
+  return {
+    title: input.title ?? 'timeline',
+    start,
+    end,
+    groups,
+    arrows: conditionArrows(conditions, rows),
+    stateChanges: input.events.length,
+  };
+}
+
+/** One arrow per condition that held (its `held` record), to the time its action was released. */
+function conditionArrows(conditions: readonly ConditionRecord[], rows: ReadonlyMap<string, RowBuilder>): TimelineArrow[] {
+  const fired = new Map<string, number>();
+  for (const record of conditions) {
+    if (record.event === 'fired') fired.set(`${record.guid}\u0000${record.action}`, record.time);
+  }
+  const arrows: TimelineArrow[] = [];
+  for (const record of conditions) {
+    if (record.event !== 'held') continue;
+    const releasedAt = fired.get(`${record.guid}\u0000${record.action}`);
+    arrows.push({
+      guid: record.guid,
+      action: record.action,
+      group: record.group,
+      state: record.state,
+      delay: record.delay,
+      from: { guid: lastToReach(record, rows), time: record.time },
+      to: { guid: record.guid, time: releasedAt ?? record.deadline },
+      released: releasedAt !== undefined,
+    });
+  }
+  return arrows;
+}
+
+/** The member of the condition's group that reached its state last (no later than it held). */
+function lastToReach(record: ConditionRecord, rows: ReadonlyMap<string, RowBuilder>): string {
+  const rank = isResourceState(record.state) ? stateRank(record.state) : 0;
+  let best: string | undefined;
+  let bestTime = -Infinity;
+  for (const member of record.group) {
+    const reached = rows.get(member)?.changes.find((change) => isResourceState(change.to) && stateRank(change.to) >= rank);
+    if (reached && reached.time <= record.time && reached.time > bestTime) {
+      best = member;
+      bestTime = reached.time;
+    }
+  }
+  return best ?? record.group[0] ?? record.guid;
+}
+
+/** Every row, in the order they are drawn. */
+export function timelineRows(model: TimelineModel): TimelineRow[] {
+  return model.groups.flatMap((group) => group.rows);
+}
