@@ -1,0 +1,13 @@
+/**
+ * One resource's system changes, one at a time. A release can arrive while a step is still
+ * creating something (the step is aborted, but its `ip` command runs to its end): the release
+ * queues behind it here, so it always sees what the step made.
+ */
+import type { StepContext } from '../../resources/resource-type.js';
+
+export function exclusive<T>(ctx: Pick<StepContext, 'data'>, work: () => Promise<T>): Promise<T> {
+  const previous = (ctx.data['busy'] as Promise<unknown> | undefined) ?? Promise.resolve();
+  const next = previous.then(work);
+  ctx.data['busy'] = next.catch(() => undefined);
+  return next;
+}

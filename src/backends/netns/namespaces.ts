@@ -1,0 +1,85 @@
+/**
+ * Creating and removing network namespaces. Each is written to the run's ledger before it is
+ * created, and kept in a list of live namespaces: when Node exits without a release (an
+ * uncaught error, a second Ctrl-C), an exit hook deletes them synchronously. Only SIGKILL
+ * escapes both; `nepi clean RUN_DIR` then reads the ledger.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { recordInLedger } from '../ledger.js';
+import { ip, isGone, runSync } from './commands.js';
+
+export const LEDGER = 'netns';
+const NETNS_DIR = '/run/netns';
+
+const live = new Set<string>();
+let hooked = false;
+
+function track(name: string): void {
+  if (!hooked) {
+    hooked = true;
+    process.once('exit', removeAllSync);
+  }
+  live.add(name);
+}
+
+/** Record namespace `name` in the run's ledger, then create it with loopback up. */
+export async function createNamespace(runDir: string, name: string, guid: string): Promise<void> {
+  recordInLedger(runDir, LEDGER, { kind: 'netns', name, guid });
+  track(name);
+  await ip(['netns', 'add', name], { guid });
+  await ip(['-n', name, 'link', 'set', 'lo', 'up'], { guid });
+}
+
+export function namespaceExists(name: string): boolean {
+  return existsSync(`${NETNS_DIR}/${name}`);
+}
+
+/** Every network namespace with a name (as `ip netns list` shows them). */
+export function listNamespaces(): string[] {
+  try {
+    return readdirSync(NETNS_DIR);
+  } catch {
+    return [];
+  }
+}
+
+/** Kill every process inside namespace `name`, then delete it; false when it did not exist. */
+export async function removeNamespace(name: string): Promise<boolean> {
+  live.delete(name);
+  if (!namespaceExists(name)) return false;
+  for (const pid of await namespacePids(name)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  try {
+    await ip(['netns', 'del', name]);
+  } catch (error) {
+    if (!isGone(error)) throw error;
+    return false;
+  }
+  return true;
+}
+
+/** The processes still inside namespace `name`. */
+export async function namespacePids(name: string): Promise<number[]> {
+  if (!namespaceExists(name)) return [];
+  const pids = await ip(['netns', 'pids', name]).catch(() => '');
+  return pids.split(/\s+/).filter(Boolean).map(Number);
+}
+
+function removeAllSync(): void {
+  for (const name of live) {
+    for (const pid of (runSync('ip', ['netns', 'pids', name]) ?? '').split(/\s+/).filter(Boolean)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    runSync('ip', ['netns', 'del', name]);
+  }
+  live.clear();
+}

@@ -1,0 +1,113 @@
+/**
+ * `netns::Switch`: a Linux bridge in a namespace of its own, joined by each connected
+ * `netns::Node` through a veth pair (the node's end named after the switch, the bridge's
+ * port after the node). Its members share one subnet: `subnet`, or the smallest block that
+ * holds them taken from the run's pool; members get its hosts in connection order.
+ * Deleting its namespace at release removes the bridge and every port.
+ */
+import { AttributeValueError } from '../../errors.js';
+import { defineResourceType, type ProbeContext, type StepContext } from '../../resources/resource-type.js';
+import { recordInLedger } from '../ledger.js';
+import { formatAddress, host, hostCount, parseSubnet, prefixFor, type InterfaceAddress, type Subnet } from './addresses.js';
+import { assertRoot, ip } from './commands.js';
+import { exclusive } from './exclusive.js';
+import { BRIDGE, interfaceName, namespaceName } from './names.js';
+import { createNamespace, LEDGER, namespaceExists, namespacePids, removeNamespace } from './namespaces.js';
+import { allocateSubnet, claimSubnet, noteAddress, releaseOwner } from './run-network.js';
+
+const TYPE = 'netns::Switch';
+
+function discover(ctx: StepContext): void {
+  assertRoot(ctx);
+  const text = ctx.get('subnet') as string | undefined;
+  if (text === undefined) return;
+  let subnet: Subnet;
+  try {
+    subnet = parseSubnet(text);
+  } catch (error) {
+    throw new AttributeValueError(ctx.guid, TYPE, 'subnet', (error as Error).message);
+  }
+  const members = ctx.connections('netns::Node').length;
+  if (hostCount(subnet) < members) {
+    throw new AttributeValueError(ctx.guid, TYPE, 'subnet', `${text} holds ${hostCount(subnet)} hosts, fewer than the ${members} nodes connected`);
+  }
+  claimSubnet(ctx.runDir, ctx.guid, subnet, 'subnet');
+  ctx.data['subnet'] = subnet;
+}
+
+function provision(ctx: StepContext): Promise<void> {
+  if (ctx.data['subnet'] === undefined) {
+    const members = ctx.connections('netns::Node').length;
+    ctx.data['subnet'] = allocateSubnet(ctx.runDir, ctx.guid, ctx.get('pool') as string, prefixFor(members));
+  }
+  return exclusive(ctx, async () => {
+    const name = namespaceName(ctx.runDir, ctx.guid);
+    // a retry (`retries`) starts afresh
+    if (ctx.data['netns'] !== undefined) await removeNamespace(name);
+    ctx.data['netns'] = name;
+    await createNamespace(ctx.runDir, name, ctx.guid);
+    recordInLedger(ctx.runDir, LEDGER, { kind: 'bridge', name: BRIDGE, netns: name, guid: ctx.guid });
+    await ip(['-n', name, 'link', 'add', BRIDGE, 'type', 'bridge'], ctx);
+    await ip(['-n', name, 'link', 'set', BRIDGE, 'up'], ctx);
+  });
+}
+
+function deploy(ctx: StepContext): Promise<void> {
+  return exclusive(ctx, async () => {
+    const netns = ctx.data['netns'] as string;
+    const subnet = ctx.data['subnet'] as Subnet;
+    const port = interfaceName(ctx.guid);
+    await Promise.all(
+      ctx.connections('netns::Node').map(async (node, i) => {
+        const nodeNs = namespaceName(ctx.runDir, node.guid);
+        const bridgePort = interfaceName(node.guid);
+        const address: InterfaceAddress = host(subnet, i + 1);
+        recordInLedger(ctx.runDir, LEDGER, { kind: 'veth', name: port, netns: nodeNs, peer: bridgePort, peerNetns: netns, guid: ctx.guid });
+        // a retry (`retries`) starts afresh
+        await ip(['-n', netns, 'link', 'del', bridgePort]).catch(() => undefined);
+        await ip(['link', 'add', 'name', port, 'netns', nodeNs, 'type', 'veth', 'peer', 'name', bridgePort, 'netns', netns], ctx);
+        await ip(['-n', netns, 'link', 'set', bridgePort, 'master', BRIDGE, 'up'], ctx);
+        await ip(['-n', nodeNs, 'address', 'add', formatAddress(address), 'dev', port], ctx);
+        await ip(['-n', nodeNs, 'link', 'set', port, 'up'], ctx);
+        noteAddress(ctx.runDir, node.guid, ctx.guid, address);
+      }),
+    );
+  });
+}
+
+function release(ctx: StepContext): Promise<void> {
+  return exclusive(ctx, async () => {
+    try {
+      const name = ctx.data['netns'] as string | undefined;
+      if (name !== undefined) await removeNamespace(name);
+    } finally {
+      releaseOwner(ctx.runDir, ctx.guid);
+    }
+  });
+}
+
+async function probe(resource: ProbeContext): Promise<string[]> {
+  const name = namespaceName(resource.runDir, resource.guid);
+  if (!namespaceExists(name)) return [];
+  const pids = await namespacePids(name);
+  return [`the namespace ${name} of switch '${resource.guid}' still exists${pids.length ? ` (pids ${pids.join(', ')})` : ''}`];
+}
+
+export const NetnsSwitch = defineResourceType({
+  type: TYPE,
+  help: 'A Linux bridge (in its own namespace) that the connected netns::Node join through their own veth pairs, on one subnet. Needs root.',
+  attributes: {
+    subnet: { type: 'string', help: "The members' subnet in CIDR form (e.g. 10.1.0.0/24); unset: the smallest that fits, from the pool." },
+    pool: { type: 'string', default: '10.0.0.0/16', help: 'Where an automatic subnet is taken from.' },
+  },
+  connectsTo: { 'netns::Node': { min: 1 } },
+  dependsOn: ['netns::Node'],
+  steps: { discover, provision, deploy, release },
+  probe,
+  reattach(ctx) {
+    const name = namespaceName(ctx.runDir, ctx.guid);
+    if (!namespaceExists(name)) return { status: 'gone', reason: `network namespace ${name} of the switch does not exist` };
+    ctx.data['netns'] = name;
+    return { status: 'running' };
+  },
+});

@@ -1,0 +1,49 @@
+/** Both netns examples, run as a user would: `nepi run examples/netns-*.yaml`, as root. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../../src/index.js';
+import { EXAMPLES, nepi } from '../../cli/cli.js';
+import { netnsTestDir, runDirsUnder } from './support.js';
+
+const dir = netnsTestDir('examples');
+
+function runDirOf(expId: string): string {
+  const [runDir] = runDirsUnder(dir.path).filter((d) => d.includes(`/${expId}/`));
+  if (!runDir) throw new Error(`no run directory for ${expId}`);
+  return runDir;
+}
+
+describe('the netns examples', () => {
+  it('netns-ping: the ping starts after the link is READY and reports 0% loss and its rtt', async () => {
+    const result = await nepi(['run', join(EXAMPLES, 'netns-ping.yaml'), '--local-dir', dir.path]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const runDir = runDirOf('netns-ping');
+    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.status).toBe('released');
+    const { ping, link } = summary.resources as Record<string, RunSummary['resources'][string]>;
+    expect(ping!.state).toBe('RELEASED');
+    expect(ping!.times.STARTED!).toBeGreaterThanOrEqual(link!.times.READY!);
+    expect(ping!.results).toMatchObject({ target: '10.0.0.2', transmitted: 5, received: 5, loss: 0 });
+    const rtt = (ping!.results as { rtt: { min: number; avg: number; max: number } }).rtt;
+    expect(rtt.min).toBeGreaterThan(0);
+    expect(rtt.avg).toBeGreaterThanOrEqual(rtt.min);
+    expect(rtt.max).toBeGreaterThanOrEqual(rtt.avg);
+    expect(readFileSync(join(runDir, 'ping', 'stdout'), 'utf8')).toContain('5 packets transmitted, 5 received, 0% packet loss');
+    expect(result.stdout).toMatch(/results:\n {2}ping: \{"target":"10\.0\.0\.2","transmitted":5,"received":5,"loss":0,"rtt":/);
+  });
+
+  it('netns-rate: the throughput across a 1mbit link is within 10% of 1 Mbit/s', async () => {
+    const result = await nepi(['run', join(EXAMPLES, 'netns-rate.yaml'), '--local-dir', dir.path]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const output = readFileSync(join(runDirOf('netns-rate'), 'server', 'stdout'), 'utf8');
+    const match = /received (\d+) bytes in (\d+) ms: ([\d.]+) Mbit\/s/.exec(output);
+    expect(match, output).not.toBeNull();
+    const mbit = Number(match![3]);
+    console.log(`netns-rate: ${mbit} Mbit/s across a 1mbit link`);
+    expect(mbit).toBeGreaterThan(0.9);
+    expect(mbit).toBeLessThan(1.1);
+  });
+});
