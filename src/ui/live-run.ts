@@ -1,0 +1,235 @@
+/**
+ * What the live view shows of a running experiment, kept up to date from the controller's
+ * events (state changes, condition records, failures): the resources with their state and
+ * since when, the connections, the conditions and how far they got, the failures and the
+ * timeline. A page that connects gets the whole picture (`snapshot`), then each change.
+ */
+import type { ConditionEvent, Failure } from '../../machines/controller.js';
+import { STATE_ORDER, type ResourceAction, type ResourceState } from '../../machines/lifecycle.js';
+import type { ResourceStateEvent } from '../../machines/resource.js';
+import { describeCause } from '../errors.js';
+import type { ExperimentController } from '../experiment/experiment-controller.js';
+import type { RunSummary } from '../run/summary.js';
+import { parseDuration } from '../time/duration.js';
+
+export interface LiveResource {
+  readonly guid: string;
+  readonly type: string;
+  state: ResourceState;
+  /** Clock time at which it entered `state`. */
+  since: number;
+  /** 0 for resources that depend on nothing, 1 + the deepest dependency otherwise (graph rows). */
+  readonly layer: number;
+  error?: string;
+  step?: string;
+}
+
+export type ConditionStatus = 'waiting' | 'held' | 'fired' | 'timeout' | 'skipped';
+
+export interface LiveCondition {
+  readonly id: number;
+  readonly guid: string;
+  readonly action: ResourceAction;
+  readonly group: readonly string[];
+  readonly state: ResourceState;
+  readonly delay: number;
+  status: ConditionStatus;
+  /** When its group reached the state, and when its delay ends (once held). */
+  heldAt?: number;
+  deadline?: number;
+  firedAt?: number;
+}
+
+export interface LiveFailure {
+  readonly guid: string;
+  readonly type: string;
+  readonly step: string | undefined;
+  readonly error: string;
+  readonly critical: boolean;
+  readonly time: number;
+}
+
+export type TimelineEntry =
+  | { readonly kind: 'state'; readonly time: number; readonly guid: string; readonly from: ResourceState; readonly to: ResourceState; readonly error?: string }
+  | { readonly kind: 'condition'; readonly time: number; readonly guid: string; readonly action: ResourceAction; readonly event: ConditionStatus; readonly group: readonly string[] };
+
+export interface LiveSnapshot {
+  readonly expId: string;
+  readonly runId: string;
+  readonly runDir: string;
+  /** Clock time of the first state change seen (or of the view's creation). */
+  readonly start: number;
+  readonly now: number;
+  readonly status: 'running' | 'aborted' | 'released';
+  readonly ended: boolean;
+  /** The lifecycle states in order (a condition's member has reached its state when it is at or past it). */
+  readonly order: readonly ResourceState[];
+  readonly resources: readonly LiveResource[];
+  readonly connections: readonly (readonly [string, string])[];
+  readonly conditions: readonly LiveCondition[];
+  readonly failures: readonly LiveFailure[];
+  readonly timeline: readonly TimelineEntry[];
+}
+
+/** One change, as sent to pages: `now` is the experiment clock when it was sent. */
+export type LiveMessage =
+  | { readonly type: 'state'; readonly now: number; readonly resource: LiveResource; readonly entry: TimelineEntry }
+  | { readonly type: 'condition'; readonly now: number; readonly condition: LiveCondition; readonly entry: TimelineEntry }
+  | { readonly type: 'failure'; readonly now: number; readonly failure: LiveFailure }
+  | { readonly type: 'end'; readonly now: number; readonly status: LiveSnapshot['status'] };
+
+export class LiveRun {
+  readonly #ec: ExperimentController;
+  readonly #resources = new Map<string, LiveResource>();
+  readonly #connections: [string, string][] = [];
+  readonly #conditions: LiveCondition[] = [];
+  /** Conditions not fired yet, by `guid action group state delay`. */
+  readonly #open = new Map<string, LiveCondition[]>();
+  readonly #failures: LiveFailure[] = [];
+  readonly #timeline: TimelineEntry[] = [];
+  readonly #listeners = new Set<(message: LiveMessage) => void>();
+  readonly #unsubscribe: (() => void)[] = [];
+  readonly #start: number;
+  #ended = false;
+  #status: LiveSnapshot['status'] = 'running';
+
+  constructor(ec: ExperimentController) {
+    this.#ec = ec;
+    this.#start = ec.clock.now();
+    const description = ec.describe();
+    const index = ec.actor.getSnapshot().context.index;
+    const layers = new Map<string, number>();
+    const layerOf = (guid: string, seen: Set<string>): number => {
+      const known = layers.get(guid);
+      if (known !== undefined) return known;
+      seen.add(guid);
+      const deps = index.resources.get(guid)?.dependsOn ?? [];
+      const layer = deps.length === 0 ? 0 : 1 + Math.max(...deps.map((d) => (seen.has(d) ? 0 : layerOf(d, seen))));
+      layers.set(guid, layer);
+      return layer;
+    };
+    for (const [guid, resource] of Object.entries(description.resources)) {
+      const info = ec.getResource(guid);
+      const times = Object.values(info.times).filter((t): t is number => t !== undefined);
+      this.#resources.set(guid, {
+        guid,
+        type: resource.type,
+        state: info.state,
+        since: times.length > 0 ? Math.max(...times) : this.#start,
+        layer: layerOf(guid, new Set()),
+      });
+      for (const other of resource.connect ?? []) this.#connections.push([other, guid]);
+      for (const condition of resource.conditions ?? []) {
+        const live: LiveCondition = {
+          id: this.#conditions.length,
+          guid,
+          action: condition.action,
+          group: condition.group,
+          state: condition.state,
+          delay: parseDuration(condition.time ?? 0),
+          status: 'waiting',
+        };
+        this.#conditions.push(live);
+        const key = conditionKey(live);
+        this.#open.set(key, [...(this.#open.get(key) ?? []), live]);
+      }
+    }
+    for (const failure of ec.failures) this.#failures.push(summarise(failure));
+    this.#unsubscribe.push(
+      ec.onStateChange((event) => this.#onState(event)),
+      ec.onCondition((event) => this.#onCondition(event)),
+      ec.actor.on('failure', ({ failure }) => this.#onFailure(failure)).unsubscribe,
+    );
+  }
+
+  /** Everything the view shows, as it stands. */
+  snapshot(): LiveSnapshot {
+    return {
+      expId: this.#ec.expId,
+      runId: this.#ec.runId,
+      runDir: this.#ec.runDir,
+      start: this.#start,
+      now: this.#ec.clock.now(),
+      status: this.#status,
+      ended: this.#ended,
+      order: STATE_ORDER,
+      resources: [...this.#resources.values()],
+      connections: this.#connections,
+      conditions: this.#conditions,
+      failures: this.#failures,
+      timeline: this.#timeline,
+    };
+  }
+
+  /** Be told of every change; returns the unsubscribe function. */
+  subscribe(listener: (message: LiveMessage) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The run is over: say so to the pages and stop listening to the controller. */
+  end(summary: Pick<RunSummary, 'status'>): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#status = summary.status;
+    for (const off of this.#unsubscribe) off();
+    this.#emit({ type: 'end', now: this.#ec.clock.now(), status: summary.status });
+  }
+
+  #onState(event: ResourceStateEvent): void {
+    const resource = this.#resources.get(event.guid);
+    if (!resource) return;
+    resource.state = event.to;
+    resource.since = event.time;
+    const error = event.error === undefined ? undefined : describeCause(event.error);
+    if (error !== undefined) resource.error = error;
+    if (event.step !== undefined) resource.step = event.step;
+    const entry: TimelineEntry = { kind: 'state', time: event.time, guid: event.guid, from: event.from, to: event.to, ...(error !== undefined ? { error } : {}) };
+    this.#timeline.push(entry);
+    this.#emit({ type: 'state', now: this.#ec.clock.now(), resource, entry });
+  }
+
+  #onCondition(event: ConditionEvent): void {
+    const open = this.#open.get(conditionKey(event));
+    if (!open || open.length === 0) return;
+    // held: the first one still waiting; fired and the others: the first not finished
+    const condition = (event.event === 'held' ? open.find((c) => c.status === 'waiting') : undefined) ?? open[0]!;
+    condition.status = event.event;
+    if (event.event === 'held') {
+      condition.heldAt = event.time;
+      condition.deadline = event.deadline;
+    } else {
+      condition.firedAt = event.time;
+      condition.deadline ??= event.deadline;
+      open.splice(open.indexOf(condition), 1);
+    }
+    const entry: TimelineEntry = { kind: 'condition', time: event.time, guid: event.guid, action: event.action, event: event.event, group: event.group };
+    this.#timeline.push(entry);
+    this.#emit({ type: 'condition', now: this.#ec.clock.now(), condition, entry });
+  }
+
+  #onFailure(failure: Failure): void {
+    const live = summarise(failure);
+    this.#failures.push(live);
+    this.#emit({ type: 'failure', now: this.#ec.clock.now(), failure: live });
+  }
+
+  #emit(message: LiveMessage): void {
+    for (const listener of this.#listeners) listener(message);
+  }
+}
+
+function conditionKey(c: { guid: string; action: string; group: readonly string[]; state: string; delay: number }): string {
+  return `${c.guid} ${c.action} ${c.group.join(',')} ${c.state} ${c.delay}`;
+}
+
+function summarise(failure: Failure): LiveFailure {
+  return {
+    guid: failure.guid,
+    type: failure.type,
+    step: failure.step,
+    error: describeCause(failure.error),
+    critical: failure.critical,
+    time: failure.time,
+  };
+}
