@@ -1,11 +1,13 @@
 /** `nepi graph FILE [-o FILE.dot|.svg]`: the experiment's resources, connections and conditions as a graph. */
-import { writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import { NepiError } from '../errors.js';
 import { loadExperimentFile } from '../files/load.js';
+import { parseExperiment } from '../files/parse.js';
 import { experimentToDot } from '../graph/dot.js';
 import { dotToSvg } from '../graph/svg.js';
 import { defaultRegistry } from '../resources/registry.js';
+import { writeFileAtomically } from '../timeline/write-file.js';
 import { ExitCode } from './exit-codes.js';
 
 export async function graphCommand(file: string, options: { output?: string }): Promise<ExitCode> {
@@ -16,9 +18,12 @@ export async function graphCommand(file: string, options: { output?: string }): 
   const ec = await loadExperimentFile(file, { record: false });
   const description = ec.describe();
   await ec.shutdown();
-  const dot = experimentToDot(description, { registry: defaultRegistry });
+  // a file without expId is drawn under its own name, as `plan` does, not a new made-up one each time
+  const { description: parsed } = parseExperiment(await readFile(file, 'utf8'), { file, registry: defaultRegistry });
+  const expId = parsed.expId ?? (basename(file, extname(file)) || description.expId);
+  const dot = experimentToDot({ ...description, expId }, { registry: defaultRegistry });
   const text = format === 'svg' ? await dotToSvg(dot) : dot;
   if (options.output === undefined) process.stdout.write(text);
-  else await writeFile(options.output, text);
+  else writeFileAtomically(options.output, text);
   return ExitCode.OK;
 }

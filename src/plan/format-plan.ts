@@ -25,8 +25,11 @@ export function formatPlan(plan: ExperimentPlan): string {
   const lines = [`plan of ${plan.expId} (${count} resource${count === 1 ? '' : 's'}), times from the start of the deployment:`, ''];
   lines.push(line(header), ...rows.map(line), '');
   if (plan.stuck.length > 0) {
+    const failed = plan.stuck.filter((s) => s.cause !== undefined);
     lines.push(
-      `the experiment never ends by itself: ${plan.stuck.map((s) => `'${s.guid}' stays ${s.state}`).join(', ')} forever; the plan released everything once nothing else could happen`,
+      `the experiment never ends by itself: ${plan.stuck.map((s) => `'${s.guid}' stays ${s.state}`).join(', ')} forever; ` +
+        (failed.length > 0 ? 'a run fails them once nothing else can happen:' : 'the plan released everything once nothing else could happen'),
+      ...failed.map((s) => `  ${s.guid}: ${s.cause}`),
     );
   }
   if (plan.status === 'aborted') lines.push('a critical resource fails: the experiment is aborted');

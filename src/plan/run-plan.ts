@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { stateRank, type ResourceState, type StepName } from '../../machines/lifecycle.js';
 import type { ExperimentController } from '../experiment/experiment-controller.js';
+import { describeCause } from '../errors.js';
 import { loadExperimentFile } from '../files/load.js';
 import { parseExperiment } from '../files/parse.js';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
@@ -42,12 +43,22 @@ export interface ExperimentPlan {
   readonly resources: readonly ResourcePlan[];
   /**
    * Resources the experiment waits for that would wait forever (it never ends by itself),
-   * with the state they stay in; the plan released everything once nothing else could happen.
+   * with the state they stay in and, when the run fails them for it, why (a run that stalls
+   * fails what it still waits for, docs/reliability.md).
    */
-  readonly stuck: readonly { readonly guid: string; readonly state: ResourceState }[];
+  readonly stuck: readonly StuckResource[];
   /** The predicted records, as a run's events.ndjson holds them. */
   readonly events: readonly EventRecord[];
   readonly conditions: readonly ConditionRecord[];
+}
+
+/** A resource that would wait forever. */
+export interface StuckResource {
+  readonly guid: string;
+  /** The state it stays in. */
+  readonly state: ResourceState;
+  /** The error a run fails it with once nothing else can happen (what it still waits for). */
+  readonly cause?: string;
 }
 
 export interface PlanOptions {
@@ -87,14 +98,19 @@ export async function runPlan(ec: ExperimentController, clock: VirtualClock, fil
   const conditions: ConditionRecord[] = [];
   const types = new Map<string, string>();
   for (const guid of ec.resources) types.set(guid, ec.getResource(guid).type);
-  const offState = ec.onStateChange((event) => events.push(toEventRecord(event, types.get(event.guid))));
+  // the resources the run fails because it stalled, in the state they were stuck in
+  const stalled: StuckResource[] = [];
+  const offState = ec.onStateChange((event) => {
+    events.push(toEventRecord(event, types.get(event.guid)));
+    if (event.to === 'FAILED' && isStall(event.error)) stalled.push({ guid: event.guid, state: event.from, cause: describeCause(event.error) });
+  });
   const offCondition = ec.onCondition((event) => conditions.push(toConditionRecord(event)));
 
   let ended = false;
   const run = ec.run().finally(() => {
     ended = true;
   });
-  let stuck: { guid: string; state: ResourceState }[] = [];
+  let stuck: StuckResource[] = [];
   await drive(clock, () => ended);
   if (!ended) {
     // nothing left to happen and the experiment did not end: some resources wait forever
@@ -111,6 +127,7 @@ export async function runPlan(ec: ExperimentController, clock: VirtualClock, fil
     await drive(clock, () => released);
   }
   const summary = await run;
+  if (stuck.length === 0) stuck = stalled;
   offState();
   offCondition();
 
@@ -141,6 +158,14 @@ export async function runPlan(ec: ExperimentController, clock: VirtualClock, fil
     events,
     conditions,
   };
+}
+
+/**
+ * Whether `error` is the one `ExperimentController.run()` fails a resource with when the run
+ * stalls (src/experiment/stall.ts). It has no class of its own yet: told by its wording.
+ */
+function isStall(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('the run stalled:');
 }
 
 function isEnded(state: ResourceState): boolean {

@@ -81,11 +81,13 @@ interface RowBuilder {
 
 /** Build the timeline of `input`'s records. Records may come in any order of time. */
 export function buildTimeline(input: TimelineInput): TimelineModel {
-  const conditions = input.conditions ?? [];
+  // records come from a file anyone may have edited: one that lacks what is drawn is skipped
+  const events = input.events.filter(isStateChange);
+  const conditions = (input.conditions ?? []).filter(isConditionRecord);
   const rows = new Map<string, RowBuilder>();
   let start = Infinity;
   let end = -Infinity;
-  for (const event of input.events) {
+  for (const event of events) {
     let row = rows.get(event.guid);
     if (!row) {
       row = { guid: event.guid, type: event.type ?? 'unknown', changes: [] };
@@ -128,8 +130,29 @@ export function buildTimeline(input: TimelineInput): TimelineModel {
     end,
     groups,
     arrows: conditionArrows(conditions, rows),
-    stateChanges: input.events.length,
+    stateChanges: events.length,
   };
+}
+
+function isStateChange(record: EventRecord): boolean {
+  return (
+    typeof record.guid === 'string' &&
+    typeof record.to === 'string' &&
+    typeof record.from === 'string' &&
+    (record.type === undefined || typeof record.type === 'string') &&
+    Number.isFinite(record.time)
+  );
+}
+
+function isConditionRecord(record: ConditionRecord): boolean {
+  return (
+    typeof record.guid === 'string' &&
+    typeof record.action === 'string' &&
+    Array.isArray(record.group) &&
+    record.group.every((member) => typeof member === 'string') &&
+    Number.isFinite(record.time) &&
+    (record.event !== 'held' || Number.isFinite(record.deadline))
+  );
 }
 
 /** One arrow per condition that held (its `held` record), to the time its action was released. */

@@ -2,13 +2,13 @@
  * Timelines of run directories: read `events.ndjson` (a torn last line is skipped), render,
  * write `timeline.html` and `timeline.svg` next to it, or one file elsewhere.
  */
-import { renameSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { NepiError } from '../errors.js';
 import { readRun } from '../run/read-run.js';
 import { renderTimelineHtml } from './html.js';
 import { buildTimeline, type TimelineInput, type TimelineModel } from './model.js';
 import { renderTimelineSvg } from './svg.js';
+import { writeFileAtomically } from './write-file.js';
 
 export const TIMELINE_HTML = 'timeline.html';
 export const TIMELINE_SVG = 'timeline.svg';
@@ -25,8 +25,8 @@ export function writeTimelineFiles(dir: string, input: TimelineInput | TimelineM
   const model = 'groups' in input ? input : buildTimeline(input);
   const html = join(dir, TIMELINE_HTML);
   const svg = join(dir, TIMELINE_SVG);
-  writeAtomically(svg, renderTimelineSvg(model));
-  writeAtomically(html, renderTimelineHtml(model));
+  writeFileAtomically(svg, renderTimelineSvg(model));
+  writeFileAtomically(html, renderTimelineHtml(model));
   return [html, svg];
 }
 
@@ -54,8 +54,8 @@ export async function writeRunTimeline(runDir: string): Promise<void> {
 /** Write the timeline of `model` to `path`: SVG for `.svg`, the HTML page for `.html`/`.htm`. */
 export function writeTimelineFile(path: string, model: TimelineModel): void {
   const ext = extname(path).toLowerCase();
-  if (ext === '.svg') writeAtomically(path, renderTimelineSvg(model));
-  else if (ext === '.html' || ext === '.htm') writeAtomically(path, renderTimelineHtml(model));
+  if (ext === '.svg') writeFileAtomically(path, renderTimelineSvg(model));
+  else if (ext === '.html' || ext === '.htm') writeFileAtomically(path, renderTimelineHtml(model));
   else throw new NepiError(`cannot write a timeline to '${path}': expected a file name ending in .html or .svg`);
 }
 
@@ -73,10 +73,4 @@ function checkOutput(path: string): void {
   if (ext !== '.svg' && ext !== '.html' && ext !== '.htm') {
     throw new NepiError(`cannot write a timeline to '${path}': expected a file name ending in .html or .svg`);
   }
-}
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }

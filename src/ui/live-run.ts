@@ -9,7 +9,7 @@ import { STATE_ORDER, type ResourceAction, type ResourceState } from '../../mach
 import type { ResourceStateEvent } from '../../machines/resource.js';
 import { describeCause } from '../errors.js';
 import type { ExperimentController } from '../experiment/experiment-controller.js';
-import type { RunSummary } from '../run/summary.js';
+import { summariseFailure, type FailureSummary, type RunSummary } from '../run/summary.js';
 import { parseDuration } from '../time/duration.js';
 
 export interface LiveResource {
@@ -40,14 +40,8 @@ export interface LiveCondition {
   firedAt?: number;
 }
 
-export interface LiveFailure {
-  readonly guid: string;
-  readonly type: string;
-  readonly step: string | undefined;
-  readonly error: string;
-  readonly critical: boolean;
-  readonly time: number;
-}
+/** A failure as the summary reports it: the cause as text. */
+export type LiveFailure = FailureSummary;
 
 export type TimelineEntry =
   | { readonly kind: 'state'; readonly time: number; readonly guid: string; readonly from: ResourceState; readonly to: ResourceState; readonly error?: string }
@@ -74,7 +68,8 @@ export interface LiveSnapshot {
 /** One change, as sent to pages: `now` is the experiment clock when it was sent. */
 export type LiveMessage =
   | { readonly type: 'state'; readonly now: number; readonly resource: LiveResource; readonly entry: TimelineEntry }
-  | { readonly type: 'condition'; readonly now: number; readonly condition: LiveCondition; readonly entry: TimelineEntry }
+  /** `entry` is absent for conditions released by the same record as another (one timeline entry for all). */
+  | { readonly type: 'condition'; readonly now: number; readonly condition: LiveCondition; readonly entry?: TimelineEntry }
   | { readonly type: 'failure'; readonly now: number; readonly failure: LiveFailure }
   | { readonly type: 'end'; readonly now: number; readonly status: LiveSnapshot['status'] };
 
@@ -85,6 +80,8 @@ export class LiveRun {
   readonly #conditions: LiveCondition[] = [];
   /** Conditions not fired yet, by `guid action group state delay`. */
   readonly #open = new Map<string, LiveCondition[]>();
+  /** Conditions not fired yet, by `guid action`: one `fired` record releases all of them. */
+  readonly #openByAction = new Map<string, LiveCondition[]>();
   readonly #failures: LiveFailure[] = [];
   readonly #timeline: TimelineEntry[] = [];
   readonly #listeners = new Set<(message: LiveMessage) => void>();
@@ -132,9 +129,11 @@ export class LiveRun {
         this.#conditions.push(live);
         const key = conditionKey(live);
         this.#open.set(key, [...(this.#open.get(key) ?? []), live]);
+        const action = actionKey(live);
+        this.#openByAction.set(action, [...(this.#openByAction.get(action) ?? []), live]);
       }
     }
-    for (const failure of ec.failures) this.#failures.push(summarise(failure));
+    for (const failure of ec.failures) this.#failures.push(summariseFailure(failure));
     this.#unsubscribe.push(
       ec.onStateChange((event) => this.#onState(event)),
       ec.onCondition((event) => this.#onCondition(event)),
@@ -201,15 +200,36 @@ export class LiveRun {
     } else {
       condition.firedAt = event.time;
       condition.deadline ??= event.deadline;
-      open.splice(open.indexOf(condition), 1);
+      this.#close(condition);
     }
     const entry: TimelineEntry = { kind: 'condition', time: event.time, guid: event.guid, action: event.action, event: event.event, group: event.group };
     this.#timeline.push(entry);
     this.#emit({ type: 'condition', now: this.#ec.clock.now(), condition, entry });
+    if (event.event !== 'fired') return;
+    // the record names the last condition satisfied: the action's other conditions held before it
+    for (const other of [...(this.#openByAction.get(actionKey(event)) ?? [])]) {
+      if (other.status !== 'held') continue;
+      other.status = 'fired';
+      other.firedAt = event.time;
+      this.#close(other);
+      this.#emit({ type: 'condition', now: this.#ec.clock.now(), condition: other });
+    }
+  }
+
+  /** `condition` is done: no record will change it any more. */
+  #close(condition: LiveCondition): void {
+    for (const [map, key] of [
+      [this.#open, conditionKey(condition)],
+      [this.#openByAction, actionKey(condition)],
+    ] as const) {
+      const list = map.get(key);
+      const at = list?.indexOf(condition) ?? -1;
+      if (at >= 0) list!.splice(at, 1);
+    }
   }
 
   #onFailure(failure: Failure): void {
-    const live = summarise(failure);
+    const live = summariseFailure(failure);
     this.#failures.push(live);
     this.#emit({ type: 'failure', now: this.#ec.clock.now(), failure: live });
   }
@@ -219,17 +239,10 @@ export class LiveRun {
   }
 }
 
-function conditionKey(c: { guid: string; action: string; group: readonly string[]; state: string; delay: number }): string {
-  return `${c.guid} ${c.action} ${c.group.join(',')} ${c.state} ${c.delay}`;
+function actionKey(c: { guid: string; action: string }): string {
+  return `${c.guid} ${c.action}`;
 }
 
-function summarise(failure: Failure): LiveFailure {
-  return {
-    guid: failure.guid,
-    type: failure.type,
-    step: failure.step,
-    error: describeCause(failure.error),
-    critical: failure.critical,
-    time: failure.time,
-  };
+function conditionKey(c: { guid: string; action: string; group: readonly string[]; state: string; delay: number }): string {
+  return `${c.guid} ${c.action} ${c.group.join(',')} ${c.state} ${c.delay}`;
 }

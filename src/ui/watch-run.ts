@@ -33,6 +33,8 @@ export interface Watch {
 }
 
 export async function prepareWatch(flags: WatchFlags, log: NodeJS.WritableStream): Promise<Watch> {
+  // a bad --port is an error before the file is even loaded
+  const port = parsePort(flags.port);
   let server: LocalServer | undefined;
   let view: LiveView | undefined;
   let inspect: ReturnType<typeof deferredBridge> | undefined;
@@ -52,7 +54,7 @@ export async function prepareWatch(flags: WatchFlags, log: NodeJS.WritableStream
     controllerOptions: inspect ? { inspect: inspect.observer } : {},
     async start(ec) {
       if (!serving()) return;
-      server = await startLocalServer(parsePort(flags.port));
+      server = await startLocalServer(port);
       if (inspect) log.write(`Stately inspector: ${inspect.serve(server)}\n`);
       if (flags.ui) {
         view = await serveLiveView(ec, { server });

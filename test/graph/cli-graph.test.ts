@@ -59,5 +59,18 @@ describe('nepi graph FILE', () => {
     const bad = await nepi(['graph', join(dir, 'bad.yaml')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("unknown resource type 'dummy::Nod' - did you mean 'dummy::Node'?");
+    const missing = join(dir, 'no-such-folder', 'graph.svg');
+    const unwritable = await nepi(['graph', join(EXAMPLES, 'client-server.yaml'), '-o', missing]);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toBe(`nepi: cannot write '${missing}': its folder does not exist\n`);
+  });
+
+  it('names a file without expId after the file, the same every time', async () => {
+    writeFileSync(join(dir, 'no-id.yaml'), 'resources:\n  a: { type: dummy::Node }\n');
+    const first = await nepi(['graph', join(dir, 'no-id.yaml')]);
+    const second = await nepi(['graph', join(dir, 'no-id.yaml')]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^digraph "no-id" \{/);
+    expect(second.stdout).toBe(first.stdout);
   });
 });

@@ -83,6 +83,16 @@ describe('nepi plan FILE', () => {
     expect(result.stderr).toContain('resources.node.plan.run: invalid duration "forever"');
   });
 
+  it('exits with 2, naming the folder, when -o is a file', async () => {
+    const folder = tempFolder();
+    cleanups.push(folder.cleanup);
+    folder.write('exp.yaml', ['resources:', '  node: { type: dummy::Node }']);
+    folder.write('taken', []);
+    const result = await nepi(['plan', 'exp.yaml', '-o', 'taken'], { cwd: folder.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("nepi: cannot write 'taken': a file stands where a folder should be\n");
+  });
+
   it('exits with 1 when the experiment would never end by itself', async () => {
     const folder = tempFolder();
     cleanups.push(folder.cleanup);
@@ -94,6 +104,7 @@ describe('nepi plan FILE', () => {
     ]);
     const result = await nepi(['plan', 'stuck.yaml'], { cwd: folder.dir });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain("the experiment never ends by itself: 'client' stays READY forever");
+    expect(result.stdout).toContain("the experiment never ends by itself: 'client' stays READY forever; a run fails them once nothing else can happen:");
+    expect(result.stdout).toContain("  client: the run stalled: nothing can happen any more and its START still waits for 'server' to reach STOPPED");
   });
 });

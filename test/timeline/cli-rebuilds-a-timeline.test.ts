@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,5 +47,22 @@ describe('nepi timeline RUN_DIR', () => {
     const notRun = await nepi(['timeline', empty]);
     expect(notRun.code).toBe(2);
     expect(notRun.stderr).toContain('is not a run directory');
+    const missing = join(dir, 'no-such-folder', 'run.svg');
+    const unwritable = await nepi(['timeline', dir, '-o', missing]);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toBe(`nepi: cannot write '${missing}': its folder does not exist\n`);
+  });
+
+  it('skips records that lack what it draws, and draws the rest', async () => {
+    const { dir, cleanup } = fixtureRunDir();
+    cleanups.push(cleanup);
+    const events = join(dir, 'events.ndjson');
+    const junk = ['{"wall":1}', '{"guid":"x","from":"NEW","to":"READY","time":"soon"}', '{"kind":"condition","guid":"x","event":"held","time":5}'];
+    writeFileSync(events, `${junk.join('\n')}\n${readFileSync(events, 'utf8')}`);
+    const result = await nepi(['timeline', dir]);
+    expect(result.code, result.stderr).toBe(0);
+    const svg = parseXml(readFileSync(join(dir, 'timeline.svg'), 'utf8'));
+    expect(byKind(svg, 'bar')).toHaveLength(FIXTURE_STATE_CHANGES);
+    expect(byKind(svg, 'arrow')).toHaveLength(FIXTURE_HELD);
   });
 });

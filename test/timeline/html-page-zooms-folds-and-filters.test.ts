@@ -1,33 +1,26 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderTimelineHtml } from '../../src/timeline/html.js';
 import { readTimeline } from '../../src/timeline/write.js';
+import { launchChromium, type HeadlessBrowser } from '../ui/browser.js';
 import { fixtureRunDir } from './fixture.js';
 
 // Debian's chromium (installed by test/support/system-packages.sh), headless, with the flags
 // this closed network needs
-let browser: BrowserContext;
+let browser: HeadlessBrowser | undefined;
 let page: Page;
 const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
-  const profile = mkdtempSync(join(tmpdir(), 'nepi-timeline-chromium-'));
-  cleanups.push(() => rmSync(profile, { recursive: true, force: true }));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1200, height: 600 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium({ width: 1200, height: 600 });
   const { dir, cleanup } = fixtureRunDir();
   cleanups.push(cleanup);
   const file = join(dir, 'timeline.html');
   writeFileSync(file, renderTimelineHtml(await readTimeline(dir)));
-  page = await browser.newPage();
+  page = await browser.browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
   await page.goto(pathToFileURL(file).href);

@@ -24,14 +24,14 @@ export interface HeadlessBrowser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<HeadlessBrowser> {
+export async function launchChromium(viewport = { width: 1280, height: 1100 }): Promise<HeadlessBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'nepi-chromium-'));
   let browser: BrowserContext;
   try {
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      viewport: { width: 1280, height: 1100 },
+      viewport,
       args: FLAGS,
     });
   } catch (error) {

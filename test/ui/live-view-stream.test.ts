@@ -72,6 +72,35 @@ describe('live view stream', () => {
     expect(snapshot.timeline.filter((e: { kind: string }) => e.kind === 'condition')).toHaveLength(2);
   });
 
+  it('marks every condition of an action fired when the action goes out, not only the last one', async () => {
+    const clock = new VirtualClock();
+    const ec = new ExperimentController({ clock, record: false, expId: 'two-conditions' });
+    const node = ec.registerResource('dummy::Node', {}, { name: 'node' });
+    const server = ec.registerResource('dummy::Application', { runTime: '3s' }, { name: 'server' });
+    const client = ec.registerResource('dummy::Application', { runTime: '1s' }, { name: 'client' });
+    for (const app of [server, client]) ec.registerConnection(node, app);
+    ec.registerCondition(client, 'START', server, 'STARTED', '1s');
+    ec.registerCondition(client, 'START', node, 'STARTED', '2s');
+    view = await serveLiveView(ec);
+    reader = await readSse(`${view.url}events`);
+    await reader.waitFor((m) => m.event === 'snapshot');
+    const done = ec.run();
+    await clock.runAll();
+    view.end(await done);
+    await reader.waitFor((m) => m.event === 'end');
+    const late = await readSse(`${view.url}events`);
+    const snapshot = (await late.waitFor((m) => m.event === 'snapshot')).data;
+    late.close();
+    expect(snapshot.conditions).toMatchObject([
+      { group: ['server'], status: 'fired', heldAt: 0, firedAt: 2000 },
+      { group: ['node'], status: 'fired', heldAt: 0, firedAt: 2000 },
+    ]);
+    const fired = reader.messages.filter((m) => m.event === 'condition' && m.data.condition.status === 'fired');
+    expect(fired.map((m) => m.data.condition.id).sort()).toEqual([0, 1]);
+    expect(fired.filter((m) => m.data.entry !== undefined)).toHaveLength(1); // one line in the page's log
+    expect(snapshot.timeline.filter((e: { kind: string; event: string }) => e.kind === 'condition' && e.event === 'fired')).toHaveLength(1);
+  });
+
   it('serves its page and script itself, and nothing else', async () => {
     const { ec } = experiment();
     view = await serveLiveView(ec);

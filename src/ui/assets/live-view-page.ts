@@ -1,16 +1,9 @@
 /** The live view's page and style, served by nepi itself (no CDN, nothing fetched from outside). */
 
-export const STATE_COLOURS: Readonly<Record<string, string>> = {
-  NEW: '#d9d9d9',
-  DISCOVERED: '#c6dbef',
-  PROVISIONED: '#9ecae1',
-  READY: '#6baed6',
-  STARTED: '#41ab5d',
-  STOPPED: '#fdae6b',
-  FINISHED: '#2171b5',
-  FAILED: '#de2d26',
-  RELEASED: '#969696',
-};
+import { STATE_COLORS } from '../../timeline/colors.js';
+
+/** The colours of the states: the same as in the timeline report (timeline.html, timeline.svg). */
+export const STATE_COLOURS = STATE_COLORS;
 
 const STYLE = String.raw`
 :root { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; background: #fafafa; }

@@ -11,7 +11,7 @@ export const LIVE_VIEW_SCRIPT = String.raw`
 (function () {
   'use strict';
   var COLOURS = ` + JSON.stringify(STATE_COLOURS) + String.raw`;
-  var LIGHT = { NEW: 1, DISCOVERED: 1, PROVISIONED: 1, STOPPED: 1 };
+  var LIGHT = { NEW: 1, DISCOVERED: 1, PROVISIONED: 1, STOPPED: 1, RELEASED: 1 };
   var GRAPH_LIMIT = 300, TABLE_LIMIT = 500, TIMELINE_LIMIT = 300, LOG_LIMIT = 500;
   var run = null, offset = 0, endedAt = null, byGuid = {}, position = {}, history = {}, drawPending = false;
 
@@ -61,7 +61,7 @@ export const LIVE_VIEW_SCRIPT = String.raw`
   function onCondition(message) {
     sync(message);
     run.conditions[message.condition.id] = message.condition;
-    run.timeline.push(message.entry);
+    if (message.entry) run.timeline.push(message.entry);
     schedule();
   }
 
