@@ -1,0 +1,51 @@
+/**
+ * `nepi resume RUN_DIR`: continue a run whose controller died (SIGKILL, power loss) from its
+ * run directory, to its end, as `nepi run` would have: progress, summary, exit code.
+ */
+import { ExperimentController } from '../experiment/experiment-controller.js';
+import { ExitCode } from './exit-codes.js';
+import { formatSummary } from './format.js';
+import { showProgress, type ProgressMode } from './progress.js';
+
+export interface ResumeCommandOptions {
+  readonly json?: boolean;
+}
+
+export async function resumeCommand(runDir: string, options: ResumeCommandOptions): Promise<ExitCode> {
+  const mode: ProgressMode = options.json ? 'json' : process.stdout.isTTY ? 'live' : 'lines';
+  const log = mode === 'json' ? process.stderr : process.stdout;
+
+  // listening before the resume starts: a signal during it releases everything once it is done
+  const interrupt = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      log.write(`\n${signal}: releasing every resource (press Ctrl-C again to force the exit)\n`);
+      interrupt.abort();
+    } else {
+      process.exit(ExitCode.INTERRUPTED);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let progress: { stop(): void } | undefined;
+  try {
+    const ec = await ExperimentController.resume(runDir, {
+      beforeResume: (resumed) => {
+        log.write(`resuming ${resumed.runDir}\n`);
+        progress = showProgress(resumed, mode, process.stdout);
+      },
+    });
+    const summary = await ec.run({ signal: interrupt.signal });
+    progress?.stop();
+    log.write(`\n${formatSummary(summary)}\n`);
+    if (interrupt.signal.aborted) return ExitCode.INTERRUPTED;
+    return summary.status === 'aborted' ? ExitCode.FAILED : ExitCode.OK;
+  } finally {
+    progress?.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

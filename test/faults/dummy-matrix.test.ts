@@ -1,0 +1,4 @@
+import { dummyBackend } from './backends.js';
+import { matrixSuite } from './suite.js';
+
+matrixSuite(dummyBackend);

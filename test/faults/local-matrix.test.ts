@@ -1,0 +1,4 @@
+import { localBackend } from './backends.js';
+import { matrixSuite } from './suite.js';
+
+matrixSuite(localBackend);

@@ -1,0 +1,22 @@
+/** The fault matrix of one backend as a vitest suite that prints its table at the end. */
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeOutcome, formatMatrix, mismatches, runCell, STEPS, type MatrixBackend, type MatrixRow } from './matrix.js';
+
+export function matrixSuite(backend: MatrixBackend, options: { timeout?: number } = {}): void {
+  const rows: MatrixRow[] = [];
+  afterAll(() => {
+    process.stdout.write(`\n${formatMatrix(`Fault matrix: ${backend.name} backend (step x criticality)`, rows)}\n`);
+  });
+  describe(`fault matrix, ${backend.name} backend`, () => {
+    for (const step of STEPS) {
+      for (const critical of [true, false]) {
+        it(`a ${critical ? 'critical' : 'non-critical'} resource failing at ${step} ends as documented`, async () => {
+          const outcome = await runCell(backend, step, critical);
+          const problems = mismatches(outcome, step, critical);
+          rows.push({ backend: backend.name, step, critical, result: describeOutcome(outcome), ok: problems.length === 0 });
+          expect(problems).toEqual([]);
+        }, options.timeout ?? 20_000);
+      }
+    }
+  });
+}
