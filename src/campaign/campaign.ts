@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { cleanUp } from '../backends/cleanup.js';
 import type { ExperimentController } from '../experiment/experiment-controller.js';
 import { loadExperimentText } from '../files/load.js';
 import type { RunSummary } from '../run/summary.js';
@@ -29,12 +30,28 @@ export class Campaign {
     readonly runtime: CampaignRuntime,
   ) {
     this.#state = state;
-    if (state.experiment.kind === 'file') this.#text = readFileSync(join(dir, state.experiment.copy), 'utf8');
+    if (state.experiment.kind === 'file') {
+      try {
+        this.#text = readFileSync(join(dir, state.experiment.copy), 'utf8');
+      } catch (error) {
+        throw new CampaignError(`cannot read ${state.experiment.copy}, the campaign's copy of its experiment file: ${(error as Error).message}`, dir, {
+          cause: error,
+        });
+      }
+    }
   }
 
-  /** Runs left `running` by a campaign that died: interrupted, to be redone. */
-  markInterrupted(): void {
+  /**
+   * Runs left `running` by a campaign that died: what each left behind (namespaces, processes:
+   * the campaign died before releasing it) is removed as `nepi clean RUN_DIR` would, then it
+   * is marked interrupted, to be redone.
+   */
+  async markInterrupted(): Promise<void> {
     const now = new Date().toISOString();
+    const notes = new Map<string, string>();
+    for (const run of this.#state.combinations.flatMap((combination) => combination.runs)) {
+      if (run.status === 'running') notes.set(run.runId, await cleanLeftovers(run.runDir));
+    }
     this.#state = {
       ...this.#state,
       combinations: this.#state.combinations.map((combination) =>
@@ -43,7 +60,12 @@ export class Campaign {
               ...combination,
               runs: combination.runs.map((run) =>
                 run.status === 'running'
-                  ? { ...run, status: 'interrupted', endedAt: now, error: 'the campaign stopped during this run; it was redone' }
+                  ? {
+                      ...run,
+                      status: 'interrupted',
+                      endedAt: now,
+                      error: `the campaign stopped during this run; it was redone${notes.get(run.runId) ?? ''}`,
+                    }
                   : run,
               ),
             }
@@ -221,6 +243,18 @@ export class Campaign {
     writeState(this.dir, this.#state);
     writeResults(this.dir, this.#state);
   }
+}
+
+/** Run every backend's cleaner on a run its campaign could not release; a note on what it did, or ''. */
+async function cleanLeftovers(runDir: string): Promise<string> {
+  const reports = await cleanUp({ runDir });
+  const removed = [...reports.values()].reduce((sum, report) => sum + report.removed.length, 0);
+  const problems = [...reports].flatMap(([backend, report]) => report.problems.map((problem) => `${backend}: ${problem}`));
+  const parts = [
+    ...(removed > 0 ? [`${removed} thing(s) it left removed (as nepi clean does)`] : []),
+    ...(problems.length > 0 ? [`could not clean what it left (${problems.join('; ')}): run nepi clean ${runDir}`] : []),
+  ];
+  return parts.length > 0 ? `; ${parts.join('; ')}` : '';
 }
 
 export function resultOf(dir: string, state: CampaignState): CampaignResult {

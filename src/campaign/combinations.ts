@@ -34,7 +34,8 @@ export function parseValue(text: string): ParameterValue {
   if (trimmed === '') return '';
   try {
     const value: unknown = parseYaml(trimmed);
-    if (typeof value === 'number' || typeof value === 'boolean') return value;
+    // .inf and .nan stay text: a state or results.csv could not hold them
+    if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return value;
   } catch {
     // not a scalar YAML reads: keep the text
   }
@@ -87,8 +88,8 @@ export function readSweepFile(path: string): Parameters[] {
       throw new CampaignError(`[${i}]: expected a mapping of parameter names to values, got ${JSON.stringify(item)}`, path);
     }
     for (const [name, v] of Object.entries(item)) {
-      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-        throw new CampaignError(`[${i}].${name}: expected a string, a number or a boolean, got ${JSON.stringify(v)}`, path);
+      if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v)) && typeof v !== 'boolean') {
+        throw new CampaignError(`[${i}].${name}: expected a string, a finite number or a boolean, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`, path);
       }
     }
     return item as Parameters;
@@ -96,7 +97,7 @@ export function readSweepFile(path: string): Parameters[] {
   const names = Object.keys(combinations[0]!).sort().join(', ');
   combinations.forEach((combination, i) => {
     const these = Object.keys(combination).sort().join(', ');
-    if (these !== names) throw new CampaignError(`[${i}]: names the parameters (${these}), the first combination (${names})`, path);
+    if (these !== names) throw new CampaignError(`[${i}]: names the parameters (${these}), but the first combination names (${names}): every combination must name the same ones`, path);
   });
   return combinations;
 }

@@ -2,7 +2,7 @@
 import type { Parameters } from '../files/parameters.js';
 import { formatDuration } from '../time/duration.js';
 import { describeCombination } from './combinations.js';
-import type { CampaignResult } from './run-experiment.js';
+import type { CampaignResult } from './types.js';
 import { allRuns, type CampaignRun, type CampaignState } from './state.js';
 import type { Interval, StopSettings } from './stop-rule.js';
 

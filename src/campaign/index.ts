@@ -10,7 +10,6 @@ export { CSV_FILE, DATABASE_FILE, parseCsv, readDatabaseRows, resultColumns, res
 export { readCampaign, resumeCampaign, runExperiment } from './run-experiment.js';
 export type {
   CampaignEvent,
-  CampaignOptions,
   CampaignResult,
   CampaignRuntime,
   CombinationResult,
@@ -18,7 +17,8 @@ export type {
   FinishedRun,
   MetricFunction,
   RunContext,
-} from './run-experiment.js';
+} from './types.js';
+export type { CampaignOptions } from './run-experiment.js';
 export { readState, STATE_FILE } from './state.js';
 export type { CampaignRun, CampaignRunStatus, CampaignState, CombinationState } from './state.js';
 export { confidenceInterval, hasConverged, resolveStopSettings, stopReason } from './stop-rule.js';

@@ -19,17 +19,6 @@ import { readState, STATE_FILE, STATE_VERSION, type CampaignMetric, type Campaig
 import { resolveStopSettings, type StopOptions } from './stop-rule.js';
 import type { CampaignResult, CampaignRuntime, ExperimentFactory, MetricFunction } from './types.js';
 
-export type {
-  CampaignEvent,
-  CampaignResult,
-  CampaignRuntime,
-  CombinationResult,
-  ExperimentFactory,
-  FinishedRun,
-  MetricFunction,
-  RunContext,
-} from './types.js';
-
 const shortId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 8);
 
 export interface CampaignOptions extends StopOptions, Omit<CampaignRuntime, 'experiment' | 'metric'> {
@@ -126,7 +115,8 @@ export async function runExperiment(experiment: string | ExperimentFactory, opti
 
 /**
  * Go on with the campaign in `dir` where it stopped: finished runs are kept, a run that was in
- * progress is marked `interrupted` (its directory is kept) and redone, and the campaign runs
+ * progress is cleaned up after (as `nepi clean RUN_DIR`), marked `interrupted` (its directory is
+ * kept) and redone, and the campaign runs
  * what remains. A campaign whose experiment or metric is code needs it again in `runtime`.
  */
 export async function resumeCampaign(dir: string, runtime: CampaignRuntime = {}): Promise<CampaignResult> {
@@ -139,7 +129,7 @@ export async function resumeCampaign(dir: string, runtime: CampaignRuntime = {})
     throw new CampaignError('this campaign computes its metric in code: resume it with resumeCampaign(dir, { metric })', absolute);
   }
   const campaign = new Campaign(absolute, state, runtime);
-  campaign.markInterrupted();
+  await campaign.markInterrupted();
   return campaign.execute(true);
 }
 

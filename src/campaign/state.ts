@@ -97,7 +97,45 @@ export function readState(dir: string): CampaignState {
   if (typeof state !== 'object' || state === null || (state as { version?: unknown }).version !== STATE_VERSION) {
     throw new CampaignError(`${STATE_FILE} is not a version ${STATE_VERSION} campaign state`, dir);
   }
+  const damaged = damageIn(state as Record<string, unknown>);
+  if (damaged !== undefined) throw new CampaignError(`${STATE_FILE} is damaged: ${damaged}`, dir);
   return state as CampaignState;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** What is missing or malformed in a parsed state (the parts every command reads), or undefined. */
+function damageIn(state: Record<string, unknown>): string | undefined {
+  for (const key of ['id', 'expId', 'status'] as const) {
+    if (typeof state[key] !== 'string') return `'${key}' is not a string`;
+  }
+  const experiment = state['experiment'];
+  if (!isObject(experiment) || (experiment['kind'] !== 'code' && !(experiment['kind'] === 'file' && typeof experiment['copy'] === 'string'))) {
+    return "'experiment' is not { kind: 'file', copy, ... } or { kind: 'code' }";
+  }
+  const metric = state['metric'];
+  if (!isObject(metric) || !['none', 'code', 'command'].includes(metric['kind'] as string)) return "'metric' has no kind none, code or command";
+  if (metric['kind'] === 'command' && (typeof metric['command'] !== 'string' || typeof metric['timeoutMs'] !== 'number')) {
+    return "'metric' lacks its command or timeoutMs";
+  }
+  const stop = state['stop'];
+  if (!isObject(stop) || !['minRuns', 'maxRuns', 'precision', 'confidence'].every((key) => typeof stop[key] === 'number')) {
+    return "'stop' lacks minRuns, maxRuns, precision or confidence";
+  }
+  if (!Array.isArray(state['parameters']) || !state['parameters'].every((name) => typeof name === 'string')) return "'parameters' is not a list of names";
+  const combinations = state['combinations'];
+  if (!Array.isArray(combinations)) return "'combinations' is not a list";
+  for (const [i, combination] of combinations.entries()) {
+    if (!isObject(combination) || combination['index'] !== i || !isObject(combination['parameters']) || !Array.isArray(combination['runs'])) {
+      return `combinations[${i}] is not { index: ${i}, parameters, status, runs: [...] }`;
+    }
+    for (const [j, run] of (combination['runs'] as unknown[]).entries()) {
+      if (!isObject(run) || typeof run['runId'] !== 'string' || typeof run['run'] !== 'number' || typeof run['status'] !== 'string') {
+        return `combinations[${i}].runs[${j}] lacks its runId, run or status`;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Write through a temporary file, flushed to disk, then renamed over `path`. */

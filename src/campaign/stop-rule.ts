@@ -63,7 +63,7 @@ export type StopReason = 'converged' | 'max-runs';
 export function resolveStopSettings(options: StopOptions, hasMetric: boolean): StopSettings {
   for (const key of ['runs', 'minRuns', 'maxRuns'] as const) {
     const value = options[key];
-    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1)) {
       throw new CampaignError(`expected \`${key}\` to be a positive integer, got ${String(value)}`);
     }
   }

@@ -9,7 +9,8 @@ import { CampaignError } from '../campaign/campaign-error.js';
 import { parseSweepArguments, readSweepFile } from '../campaign/combinations.js';
 import { formatCampaign, formatRunLine, formatStopSettings } from '../campaign/format.js';
 import { plotCampaign } from '../campaign/plot.js';
-import { readCampaign, resumeCampaign, runExperiment, type CampaignEvent, type CampaignResult } from '../campaign/run-experiment.js';
+import { readCampaign, resumeCampaign, runExperiment } from '../campaign/run-experiment.js';
+import type { CampaignEvent, CampaignResult } from '../campaign/types.js';
 import type { IntervalMethod, StopOptions } from '../campaign/stop-rule.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -67,9 +68,12 @@ export function isCampaign(flags: CampaignFlags): boolean {
 /** `nepi run FILE` with campaign flags. */
 export async function runCampaignCommand(
   file: string,
-  flags: CampaignFlags & { readonly localDir?: string; readonly expId?: string; readonly json?: boolean },
+  flags: CampaignFlags & { readonly localDir?: string; readonly expId?: string; readonly json?: boolean; readonly ui?: boolean; readonly inspect?: boolean },
 ): Promise<ExitCode> {
   if (flags.json) throw new CampaignError('--json prints the events of one run; a campaign keeps every run in its directory');
+  if (flags.ui || flags.inspect) {
+    throw new CampaignError(`${flags.ui ? '--ui' : '--inspect'} watches one run; a campaign runs many: watch one with nepi run FILE alone`);
+  }
   const stop: StopOptions = {
     ...optionalInteger('runs', flags.runs),
     ...optionalInteger('min-runs', flags.minRuns, 'minRuns'),
@@ -216,15 +220,16 @@ function interruptible(): { signal: AbortSignal; dispose: () => void } {
 function optionalInteger(flag: string, text: string | undefined, key: string = flag): Record<string, number> {
   if (text === undefined) return {};
   const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || value < 1) throw new CampaignError(`expected --${flag} to be a positive integer, got '${text}'`);
+  if (!/^\s*\d+\s*$/.test(text) || value < 1 || !Number.isSafeInteger(value)) throw new CampaignError(`expected --${flag} to be a positive integer, got '${text}'`);
   return { [key]: value };
 }
 
-function fraction(flag: string, text: string): number {
+function fraction(flag: 'precision' | 'confidence', text: string): number {
   const percent = text.trim().endsWith('%');
   const value = Number(percent ? text.trim().slice(0, -1) : text);
   if (!Number.isFinite(value) || value <= 0 || (percent ? value >= 100 : value >= 1)) {
-    throw new CampaignError(`expected --${flag} to be a fraction such as 0.05 or 5%, got '${text}'`);
+    const example = flag === 'precision' ? '0.05 or 5%' : '0.95 or 95%';
+    throw new CampaignError(`expected --${flag} to be a fraction such as ${example}, got '${text}'`);
   }
   return percent ? value / 100 : value;
 }

@@ -34,7 +34,7 @@ export async function cleanCommand(runDir: string | undefined, options: CleanOpt
     removed += report.removed.length;
     problems += report.problems.length;
   }
-  const where = runDir ?? 'this machine';
-  process.stdout.write(removed === 0 && problems === 0 ? `nothing of nepi's left in ${where}\n` : `${removed} removed, ${problems} problem(s)\n`);
+  const where = runDir === undefined ? 'on this machine' : `in ${runDir}`;
+  process.stdout.write(removed === 0 && problems === 0 ? `nothing of nepi's left ${where}\n` : `${removed} removed, ${problems} problem(s)\n`);
   return problems > 0 ? ExitCode.FAILED : ExitCode.OK;
 }

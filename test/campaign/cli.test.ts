@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCampaign } from '../../src/campaign/index.js';
@@ -124,6 +124,8 @@ describe('nepi run with campaign flags', () => {
       [['--runs', '1', '--sweep', 'a=1', '--sweep', 'c=true'], "unknown parameter 'b'"],
       [['--runs', '1', '--sweep', 'a=1,2', '--sweep', 'b=true', '--precision', '200%'], 'expected --precision to be a fraction'],
       [['--runs', '1', '--sweep', 'a=1', '--sweep', 'b=true', '--json'], '--json prints the events of one run'],
+      [['--runs', '1', '--sweep', 'a=1', '--sweep', 'b=true', '--ui'], '--ui watches one run; a campaign runs many'],
+      [['--runs', '1', '--sweep', 'a=1', '--sweep', 'b=true', '--inspect'], '--inspect watches one run; a campaign runs many'],
       [['--runs', '1', '--sweep', 'a=1', '--sweep', 'b=true', '--metric', 'echo 1', '--metric-timeout', 'soon'], 'metric timeout: invalid duration "soon"'],
       [['--max-runs', '2', '--sweep', 'a=1', '--sweep', 'b=true', '--interval', 'z'], "expected --interval to be 'nepi' or 't', got 'z'"],
     ];
@@ -138,6 +140,18 @@ describe('nepi run with campaign flags', () => {
     const resume = await nepi(['campaign', 'resume', join(tmp.path, 'nowhere')]);
     expect(resume.code).toBe(2);
     expect(resume.stderr).toContain('no campaign.json: not a campaign directory');
+    // a damaged state: exit 2 and what is wrong, for every command that reads it
+    const damaged = join(tmp.path, 'damaged');
+    mkdirSync(damaged);
+    writeFileSync(join(damaged, 'campaign.json'), '{"version":1}');
+    for (const command of [['resume'], ['show'], ['plot', '--x', 'a']]) {
+      const read = await nepi(['campaign', command[0]!, damaged, ...command.slice(1)]);
+      expect(read.code, command[0]).toBe(2);
+      expect(read.stderr).toBe(`nepi: ${damaged}: campaign.json is damaged: 'id' is not a string\n`);
+    }
+    const huge = await nepi(['run', file, '--runs', '99999999999999999999', '--campaign-dir', dir]);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toContain("expected --runs to be a positive integer, got '99999999999999999999'");
   });
 });
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { combine, parseSweepArguments, parseValue } from '../../src/campaign/combinations.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { combine, parseSweepArguments, parseValue, readSweepFile } from '../../src/campaign/combinations.js';
 import { buildExperiment, ExperimentFileError, parseExperiment } from '../../src/files/index.js';
 
 const FILE = [
@@ -96,6 +99,9 @@ describe('sweeps', () => {
     expect(parseValue('0.5')).toBe(0.5);
     expect(parseValue('true')).toBe(true);
     expect(parseValue('1mbit')).toBe('1mbit');
+    // not finite: kept as text (campaign.json and results.csv could not hold them)
+    expect(parseValue('.inf')).toBe('.inf');
+    expect(parseValue('.nan')).toBe('.nan');
     expect(parseSweepArguments(['rate=1mbit,5mbit', 'count=10,100'])).toEqual({ rate: ['1mbit', '5mbit'], count: [10, 100] });
   });
 
@@ -120,5 +126,24 @@ describe('sweeps', () => {
     expect(() => combine(undefined, { status: [1] })).toThrow("results.csv has a column 'status'");
     expect(() => combine([{ a: 1 }], { a: [2] })).toThrow("'a' is both swept and in the sweep file");
     expect(() => parseSweepArguments(['rate'])).toThrow("expected --sweep NAME=VALUE[,VALUE...], got 'rate'");
+  });
+
+  it('refuses a sweep file that is not a list of mappings of scalars naming the same parameters', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nepi-sweep-file-'));
+    try {
+      const read = (text: string) => {
+        const path = join(dir, 'sweep.yaml');
+        writeFileSync(path, text);
+        return () => readSweepFile(path);
+      };
+      expect(read('- { a: 1, b: x }\n- { a: 2, b: y }\n')()).toEqual([{ a: 1, b: 'x' }, { a: 2, b: 'y' }]);
+      expect(read('a: 1\n')).toThrow('expected a non-empty list of combinations');
+      expect(read('- 3\n')).toThrow('[0]: expected a mapping of parameter names to values, got 3');
+      expect(read('- { a: [1] }\n')).toThrow('[0].a: expected a string, a finite number or a boolean, got [1]');
+      expect(read('- { a: .inf }\n')).toThrow('[0].a: expected a string, a finite number or a boolean, got Infinity');
+      expect(read('- { a: 1 }\n- { b: 1 }\n')).toThrow('[1]: names the parameters (b), but the first combination names (a): every combination must name the same ones');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

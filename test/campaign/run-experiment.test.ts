@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   type CampaignEvent,
   type ExperimentFactory,
 } from '../../src/campaign/index.js';
+import { registerCleaner } from '../../src/backends/cleanup.js';
 import { ExperimentController, ExperimentFileError } from '../../src/index.js';
 import { expectResultsAgree, useTempDir, writeDummyExperiment } from './fixtures.js';
 
@@ -260,6 +261,78 @@ describe('resuming a campaign', () => {
     expect(resumed).toMatchObject({ status: 'done', runs: 2 });
     const rows = expectResultsAgree(dir);
     expect(rows.map((row) => `${row[0]}:${row[5]}`)).toEqual(['0:ok', '1:interrupted', '1:ok']);
+  });
+
+  it('cleans up after the run the campaign died in (as nepi clean RUN_DIR), then redoes it', async () => {
+    const file = writeDummyExperiment(tmp.path);
+    const dir = join(tmp.path, 'campaign');
+    const cleaned: string[] = [];
+    let dying: string | undefined;
+    registerCleaner({
+      backend: 'test-campaign-leftovers',
+      cleanRun: async (runDir) => {
+        cleaned.push(runDir);
+        return runDir === dying ? { removed: ['network namespace nepi-00000000-h1'], problems: [] } : { removed: [], problems: [] };
+      },
+      cleanAll: async () => ({ removed: [], problems: [] }),
+    });
+    const crash = new Error('the campaign process died');
+    await expect(
+      runExperiment(file, {
+        runs: 3,
+        dir,
+        onEvent: (event) => {
+          if (event.type === 'run.start' && event.run === 2) {
+            dying = event.runDir;
+            throw crash;
+          }
+        },
+      }),
+    ).rejects.toBe(crash);
+    expect(cleaned).toEqual([]);
+    const result = await resumeCampaign(dir);
+    expect(result).toMatchObject({ status: 'done', runs: 3 });
+    // only the run left `running` was cleaned, once, before it was redone
+    expect(cleaned).toEqual([dying]);
+    const runs = readCampaign(dir).state.combinations[0]!.runs;
+    expect(runs.map((r) => `${r.run}:${r.status}`)).toEqual(['1:ok', '2:interrupted', '2:ok', '3:ok']);
+    expect(runs[1]!.error).toBe('the campaign stopped during this run; it was redone; 1 thing(s) it left removed (as nepi clean does)');
+  });
+
+  it('refuses a damaged campaign.json with a CampaignError naming what is wrong', async () => {
+    const file = writeDummyExperiment(tmp.path);
+    const dir = join(tmp.path, 'campaign');
+    await runExperiment(file, { runs: 1, dir });
+    const state = JSON.parse(readFileSync(join(dir, 'campaign.json'), 'utf8'));
+    const damage = (change: (state: Record<string, unknown>) => void): string => {
+      const copy = structuredClone(state);
+      change(copy);
+      writeFileSync(join(dir, 'campaign.json'), JSON.stringify(copy));
+      try {
+        readCampaign(dir);
+      } catch (error) {
+        expect(error).toBeInstanceOf(CampaignError);
+        return (error as Error).message;
+      }
+      return 'no error';
+    };
+    expect(damage((s) => delete s['combinations'])).toBe(`${dir}: campaign.json is damaged: 'combinations' is not a list`);
+    expect(damage((s) => delete s['id'])).toBe(`${dir}: campaign.json is damaged: 'id' is not a string`);
+    expect(damage((s) => (s['metric'] = {}))).toContain("'metric' has no kind none, code or command");
+    expect(damage((s) => delete (s['stop'] as Record<string, unknown>)['maxRuns'])).toContain("'stop' lacks minRuns, maxRuns");
+    expect(damage((s) => ((s['combinations'] as Array<{ runs: unknown[] }>)[0]!.runs[0] = { status: 'ok' }))).toContain(
+      'combinations[0].runs[0] lacks its runId, run or status',
+    );
+    await expect(resumeCampaign(dir)).rejects.toThrow(CampaignError);
+    // the campaign's copy of its experiment file gone
+    writeFileSync(join(dir, 'campaign.json'), JSON.stringify(state));
+    rmSync(join(dir, 'experiment.yaml'));
+    await expect(resumeCampaign(dir)).rejects.toThrow(
+      new CampaignError(`cannot read experiment.yaml, the campaign's copy of its experiment file: ENOENT: no such file or directory, open '${join(dir, 'experiment.yaml')}'`, dir),
+    );
+    // left as it was, it reads
+    writeFileSync(join(dir, 'campaign.json'), JSON.stringify(state));
+    expect(readCampaign(dir).result.runs).toBe(1);
   });
 
   it('needs the code again for a campaign whose metric is code', async () => {

@@ -12,6 +12,21 @@ export function asApplication(ctx: StepContext, command: string): StepContext {
   return { ...ctx, get: (name: string) => (name === 'command' ? command : ctx.get(name)) };
 }
 
+/**
+ * `ctx` as a linux::Application running the command `build` makes: built once, at start, and
+ * kept in `ctx.data` so that the later steps see the same command.
+ */
+export function withCommand(ctx: StepContext, build: (ctx: StepContext) => string): StepContext {
+  const text = (ctx.data['command'] as string | undefined) ?? build(ctx);
+  ctx.data['command'] = text;
+  return asApplication(ctx, text);
+}
+
+/** For run, stop and release: `ctx` as the linux::Application that was started, if it was. */
+export function asStarted(ctx: StepContext): StepContext {
+  return asApplication(ctx, (ctx.data['command'] as string | undefined) ?? '');
+}
+
 export function applicationStep(step: StepName): StepFunction {
   const fn = LinuxApplication.steps[step];
   if (!fn) throw new Error(`linux::Application has no ${step} step`);

@@ -11,3 +11,13 @@ export function exclusive<T>(ctx: Pick<StepContext, 'data'>, work: () => Promise
   ctx.data['busy'] = next.catch(() => undefined);
   return next;
 }
+
+/**
+ * Like `Promise.all`, but settles only once every command has ended, then rejects with the
+ * first error: a release queued behind the step must not start while some still run.
+ */
+export async function allEnded(work: readonly Promise<unknown>[]): Promise<void> {
+  const outcomes = await Promise.allSettled(work);
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+}

@@ -9,10 +9,10 @@ import { defineResourceType, type ProbeContext, type ResourceView, type StepCont
 import { recordInLedger } from '../ledger.js';
 import { formatAddress, host, parseAddress, subnetOf, type InterfaceAddress } from './addresses.js';
 import { assertRoot, ip, isGone } from './commands.js';
-import { exclusive } from './exclusive.js';
+import { allEnded, exclusive } from './exclusive.js';
 import { interfaceName, namespaceName } from './names.js';
 import { LEDGER, namespaceExists } from './namespaces.js';
-import { allocateSubnet, claimSubnet, noteAddress, releaseOwner } from './run-network.js';
+import { allocateSubnet, checkPool, claimSubnet, noteAddress, releaseOwner } from './run-network.js';
 import { applyConditions, parseRate, type LinkConditions } from './traffic-control.js';
 
 const TYPE = 'netns::Link';
@@ -57,6 +57,7 @@ function discover(ctx: StepContext): void {
       throw attributeError(ctx, 'rate', (error as Error).message);
     }
   }
+  checkPool(ctx, TYPE);
   const given = [ctx.get('address1'), ctx.get('address2')] as (string | undefined)[];
   if ((given[0] === undefined) !== (given[1] === undefined)) {
     throw attributeError(ctx, given[0] === undefined ? 'address1' : 'address2', 'is not set while the other address is: set both, or neither for automatic addresses');
@@ -100,7 +101,7 @@ function deploy(ctx: StepContext): Promise<void> {
       ...(ctx.get('delay') !== undefined ? { delay: ctx.get('delay') as number } : {}),
       ...(ctx.get('loss') !== undefined ? { loss: ctx.get('loss') as number } : {}),
     };
-    await Promise.all(
+    await allEnded(
       [one, two].map(async (end, i) => {
         const address = addresses[i]!;
         if (mtu !== undefined) await ip(['-n', end.netns, 'link', 'set', 'dev', end.device, 'mtu', String(mtu)], where);

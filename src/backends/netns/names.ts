@@ -33,6 +33,14 @@ export function isNepiNamespace(name: string): boolean {
   return new RegExp(`^${namespacePrefix()}-[0-9a-f]{8}-[A-Za-z0-9_.-]+$`).test(name);
 }
 
+/**
+ * Whether `name` has the form of a namespace nepi names, whatever its prefix: what `nepi
+ * clean RUN_DIR` checks a ledger's entries against before deleting anything.
+ */
+export function hasNamespaceForm(name: string): boolean {
+  return /^[a-z][a-z0-9]{0,15}-[0-9a-f]{8}-[A-Za-z0-9_.-]+$/.test(name);
+}
+
 const SAFE_GUID = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** The namespace of resource `guid` of the run in `runDir`. */

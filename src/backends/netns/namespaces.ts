@@ -45,8 +45,10 @@ export function listNamespaces(): string[] {
 
 /** Kill every process inside namespace `name`, then delete it; false when it did not exist. */
 export async function removeNamespace(name: string): Promise<boolean> {
-  live.delete(name);
-  if (!namespaceExists(name)) return false;
+  if (!namespaceExists(name)) {
+    live.delete(name);
+    return false;
+  }
   for (const pid of await namespacePids(name)) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -57,9 +59,12 @@ export async function removeNamespace(name: string): Promise<boolean> {
   try {
     await ip(['netns', 'del', name]);
   } catch (error) {
+    // not deleted: the exit hook tries again
     if (!isGone(error)) throw error;
+    live.delete(name);
     return false;
   }
+  live.delete(name);
   return true;
 }
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { defineResourceType, type StepContext } from '../../resources/resource-type.js';
 import { LinuxApplication } from '../local/application.js';
-import { applicationStep, asApplication, shellQuote } from './as-application.js';
+import { applicationStep, asStarted, shellQuote, withCommand } from './as-application.js';
 import { addressesOf } from './run-network.js';
 
 export interface PingResults {
@@ -51,15 +51,9 @@ function command(ctx: StepContext): string {
   return `exec ping -n -c ${ctx.get('count') as number} -i ${interval}${ttl === undefined ? '' : ` -t ${ttl}`} ${shellQuote(target)}`;
 }
 
-function app(ctx: StepContext): StepContext {
-  const text = (ctx.data['command'] as string | undefined) ?? command(ctx);
-  ctx.data['command'] = text;
-  return asApplication(ctx, text);
-}
-
 async function run(ctx: StepContext): Promise<void> {
   try {
-    await applicationStep('run')(started(ctx));
+    await applicationStep('run')(asStarted(ctx));
   } finally {
     recordResults(ctx);
   }
@@ -75,11 +69,6 @@ function recordResults(ctx: StepContext): void {
   }
   const results = parsePing(output, (ctx.data['target'] as string | undefined) ?? (ctx.get('target') as string));
   if (results) Object.assign(ctx.results, results);
-}
-
-/** For stop and release: the command as started, if it was. */
-function started(ctx: StepContext): StepContext {
-  return asApplication(ctx, (ctx.data['command'] as string | undefined) ?? '');
 }
 
 export const LinuxPing = defineResourceType({
@@ -100,10 +89,10 @@ export const LinuxPing = defineResourceType({
   dependsOn: ['linux::Node', 'netns::Node', 'netns::Node > netns::Link', 'netns::Node > netns::Switch'],
   ownTimeout: ['stop'],
   steps: {
-    start: (ctx) => applicationStep('start')(app(ctx)),
+    start: (ctx) => applicationStep('start')(withCommand(ctx, command)),
     run,
-    stop: (ctx) => applicationStep('stop')(started(ctx)),
-    release: (ctx) => applicationStep('release')(started(ctx)),
+    stop: (ctx) => applicationStep('stop')(asStarted(ctx)),
+    release: (ctx) => applicationStep('release')(asStarted(ctx)),
   },
   ...(LinuxApplication.probe ? { probe: LinuxApplication.probe } : {}),
 });

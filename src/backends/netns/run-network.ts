@@ -6,6 +6,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { AttributeValueError } from '../../errors.js';
+import type { StepContext } from '../../resources/resource-type.js';
 import { EXPERIMENT_FILE } from '../../run/run-directory.js';
 import { AddressError, AddressPoolExhaustedError } from './errors.js';
 import { firstFree, formatAddress, formatSubnet, overlaps, parseSubnet, type InterfaceAddress, type Subnet } from './addresses.js';
@@ -90,6 +92,15 @@ function readExplicitSubnets(path: string): Array<readonly [string, Subnet]> {
     }
   }
   return subnets;
+}
+
+/** At discover: an AttributeValueError unless the resource's `pool` is a subnet in CIDR form. */
+export function checkPool(ctx: Pick<StepContext, 'get' | 'guid'>, type: string): void {
+  try {
+    parseSubnet(ctx.get('pool') as string);
+  } catch (error) {
+    throw new AttributeValueError(ctx.guid, type, 'pool', (error as Error).message);
+  }
 }
 
 /** Claim the first free subnet of length `prefix` in `pool` for `owner`. */

@@ -10,15 +10,16 @@ import { defineResourceType, type ProbeContext, type StepContext } from '../../r
 import { recordInLedger } from '../ledger.js';
 import { formatAddress, host, hostCount, parseSubnet, prefixFor, type InterfaceAddress, type Subnet } from './addresses.js';
 import { assertRoot, ip } from './commands.js';
-import { exclusive } from './exclusive.js';
+import { allEnded, exclusive } from './exclusive.js';
 import { BRIDGE, interfaceName, namespaceName } from './names.js';
 import { createNamespace, LEDGER, namespaceExists, namespacePids, removeNamespace } from './namespaces.js';
-import { allocateSubnet, claimSubnet, noteAddress, releaseOwner } from './run-network.js';
+import { allocateSubnet, checkPool, claimSubnet, noteAddress, releaseOwner } from './run-network.js';
 
 const TYPE = 'netns::Switch';
 
 function discover(ctx: StepContext): void {
   assertRoot(ctx);
+  checkPool(ctx, TYPE);
   const text = ctx.get('subnet') as string | undefined;
   if (text === undefined) return;
   let subnet: Subnet;
@@ -57,7 +58,7 @@ function deploy(ctx: StepContext): Promise<void> {
     const netns = ctx.data['netns'] as string;
     const subnet = ctx.data['subnet'] as Subnet;
     const port = interfaceName(ctx.guid);
-    await Promise.all(
+    await allEnded(
       ctx.connections('netns::Node').map(async (node, i) => {
         const nodeNs = namespaceName(ctx.runDir, node.guid);
         const bridgePort = interfaceName(node.guid);

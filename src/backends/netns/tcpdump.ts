@@ -5,7 +5,7 @@
  */
 import { defineResourceType, type StepContext } from '../../resources/resource-type.js';
 import { LinuxApplication } from '../local/application.js';
-import { applicationStep, asApplication, shellQuote } from './as-application.js';
+import { applicationStep, asStarted, shellQuote, withCommand } from './as-application.js';
 
 function command(ctx: StepContext): string {
   const pcap = ctx.traceEnabled('pcap') ? ctx.tracePath('pcap') : '/dev/null';
@@ -14,17 +14,6 @@ function command(ctx: StepContext): string {
   return `exec tcpdump -n -U --immediate-mode -Z root -i ${shellQuote(ctx.get('interface') as string)} -w ${shellQuote(pcap)}${
     filter ? ` ${shellQuote(filter)}` : ''
   }`;
-}
-
-function app(ctx: StepContext): StepContext {
-  const text = (ctx.data['command'] as string | undefined) ?? command(ctx);
-  ctx.data['command'] = text;
-  return asApplication(ctx, text);
-}
-
-/** For stop and release: the command as started, if it was. */
-function started(ctx: StepContext): StepContext {
-  return asApplication(ctx, (ctx.data['command'] as string | undefined) ?? '');
 }
 
 export const LinuxTcpdump = defineResourceType({
@@ -44,10 +33,10 @@ export const LinuxTcpdump = defineResourceType({
   dependsOn: ['linux::Node', 'netns::Node', 'netns::Node > netns::Link', 'netns::Node > netns::Switch'],
   ownTimeout: ['stop'],
   steps: {
-    start: (ctx) => applicationStep('start')(app(ctx)),
-    run: (ctx) => applicationStep('run')(started(ctx)),
-    stop: (ctx) => applicationStep('stop')(started(ctx)),
-    release: (ctx) => applicationStep('release')(started(ctx)),
+    start: (ctx) => applicationStep('start')(withCommand(ctx, command)),
+    run: (ctx) => applicationStep('run')(asStarted(ctx)),
+    stop: (ctx) => applicationStep('stop')(asStarted(ctx)),
+    release: (ctx) => applicationStep('release')(asStarted(ctx)),
   },
   ...(LinuxApplication.probe ? { probe: LinuxApplication.probe } : {}),
 });

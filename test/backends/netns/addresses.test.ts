@@ -128,4 +128,20 @@ describe('the address pool of a run', () => {
     expect(ec.getResource('l1').step).toBe('discover');
     await ec.shutdown();
   });
+
+  it('refuses a pool that is not a subnet at discover, before anything is created', async () => {
+    const ec = new ExperimentController({ localDir: dir.path, expId: 'bad-pool' });
+    line(ec, 2, () => ({ pool: '10.0.0.0', critical: false }));
+    ec.registerResource('netns::Switch', { pool: 'lan', critical: false }, { name: 'sw' });
+    ec.registerConnection('sw', 'n1');
+    ec.deploy();
+    await ec.waitStarted();
+    expect(ec.getResource('l1')).toMatchObject({ state: 'FAILED', step: 'discover' });
+    expect(String(ec.getResource('l1').error)).toBe(
+      "AttributeValueError: resource 'l1' (netns::Link): attribute 'pool' '10.0.0.0' lacks a prefix length (e.g. /30)",
+    );
+    expect(ec.getResource('sw')).toMatchObject({ state: 'FAILED', step: 'discover' });
+    expect(String(ec.getResource('sw').error)).toContain("attribute 'pool' 'lan' is not an IPv4 address in CIDR form");
+    await ec.shutdown();
+  });
 });

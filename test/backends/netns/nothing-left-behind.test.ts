@@ -5,7 +5,7 @@
  * names and nothing else.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -152,6 +152,22 @@ describe('nothing is left behind', () => {
       for (const name of decoys) expect(after).toContain(name);
     } finally {
       for (const name of decoys) execFileSync('ip', ['netns', 'del', name]);
+    }
+  });
+
+  it('nepi clean RUN_DIR leaves alone a namespace its ledger names that is not of nepi\'s form, and says so', async () => {
+    const foreign = `ntforeign${process.pid.toString(36)}`;
+    const runDir = join(dir.path, 'forged', 'run');
+    mkdirSync(join(runDir, 'ledger'), { recursive: true });
+    writeFileSync(join(runDir, 'ledger', 'netns.ndjson'), `${JSON.stringify({ kind: 'netns', name: foreign, guid: 'h1' })}\n`);
+    execFileSync('ip', ['netns', 'add', foreign]);
+    try {
+      const clean = await nepi(['clean', runDir]);
+      expect(clean.code).toBe(1);
+      expect(clean.stderr).toContain(`nepi clean: netns: the ledger names network namespace '${foreign}', which is not of nepi's form`);
+      expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).toContain(foreign);
+    } finally {
+      execFileSync('ip', ['netns', 'del', foreign]);
     }
   });
 
