@@ -1,0 +1,19 @@
+/** The error a resource fails with when a condition on one of its actions timed out (`onTimeout: fail`). */
+import type { ResourceAction, ResourceState } from '../lifecycle.js';
+
+export class ConditionTimeoutError extends Error {
+  constructor(
+    readonly guid: string,
+    readonly action: ResourceAction,
+    /** The members of the condition's group that had not reached `state`. */
+    readonly waitingFor: readonly string[],
+    readonly state: ResourceState,
+    /** Milliseconds. */
+    readonly timeout: number,
+  ) {
+    super(
+      `its ${action} condition timed out after ${timeout} ms: ${waitingFor.map((guid) => `'${guid}'`).join(', ')} had not reached ${state}`,
+    );
+    this.name = 'ConditionTimeoutError';
+  }
+}
