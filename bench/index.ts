@@ -14,7 +14,8 @@
  *   node --cpu-prof --expose-gc dist/bench/index.js --only chain --inline   # to profile
  *
  * Scenarios: scale (NEPI's benchmark, bare-XState baseline, growth), latency, timers, local,
- * chain. Targets are reported as met or missed; nothing here fails on a time.
+ * chain, netns (a line of network namespaces; needs root; --nodes 10,25). Targets are
+ * reported as met or missed; nothing here fails on a time.
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,10 +27,11 @@ import { HeapPeak, markdownTable, mb, seconds } from './lib/stats.js';
 import { chain } from './scenarios/chain.js';
 import { latency } from './scenarios/latency.js';
 import { local } from './scenarios/local.js';
+import { netns } from './scenarios/netns.js';
 import { scale } from './scenarios/scale.js';
 import { timers } from './scenarios/timers.js';
 
-const SCENARIOS: readonly Scenario[] = [scale, latency, timers, local, chain];
+const SCENARIOS: readonly Scenario[] = [scale, latency, timers, local, chain, netns];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Cli {

@@ -18,13 +18,40 @@
  */
 import { enqueueActions, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import type { Clock } from './clock.js';
-import { ConditionIndex, type Gate } from './conditions/condition-index.js';
+import { ConditionIndex, type ConditionTimeout, type Gate, type OnTimeout, type Watch } from './conditions/condition-index.js';
+import { ConditionTimeoutError } from './conditions/condition-timeout-error.js';
 import { MinHeap } from './heap.js';
 import { stateRank, type ResourceAction, type ResourceState, type StepName } from './lifecycle.js';
 import type { ResourceStateEvent } from './resource.js';
 
 export interface ControllerInput {
   readonly clock: Pick<Clock, 'now'>;
+  /** Emit `condition` reports from the start (default false; `conditions.report` turns them on or off). */
+  readonly reportConditions?: boolean;
+}
+
+/**
+ * What happened to a user condition ("`action` of `guid` after all of `group` reached
+ * `state`, + `delay` ms"): `held` when the group got there (`deadline` = when the delay
+ * ends), `fired` when the action was released (the condition that was satisfied last).
+ * `timeout` and `skipped` are reserved for condition timeouts.
+ */
+export type ConditionEventKind = 'held' | 'fired' | 'timeout' | 'skipped';
+
+export interface ConditionEvent {
+  type: 'condition';
+  event: ConditionEventKind;
+  guid: string;
+  action: ResourceAction;
+  group: readonly string[];
+  state: ResourceState;
+  delay: number;
+  /** Clock time of the report: when the group reached the state (held), when the action went out (fired). */
+  time: number;
+  /** Clock time at which the condition's delay ends (`timeout`, `skipped`: when the timeout expired). */
+  deadline: number;
+  /** For `timeout` and `skipped`: the condition's timeout in ms. */
+  timeout?: number;
 }
 
 export interface Failure {
@@ -40,6 +67,8 @@ interface Deadline {
   readonly at: number;
   readonly seq: number;
   readonly gate: Gate;
+  /** Set when this deadline is a condition's timeout rather than the gate's due time. */
+  readonly timeout?: ConditionTimeout;
 }
 
 export interface ControllerContext {
@@ -54,6 +83,8 @@ export interface ControllerContext {
   readonly failures: Failure[];
   /** Set when a critical failure aborted the experiment; stays set after shutdown. */
   readonly outcome: { aborted: boolean };
+  /** Whether `condition` reports are emitted (someone records or listens). */
+  readonly report: { conditions: boolean };
 }
 
 export type ControllerEvent =
@@ -74,6 +105,9 @@ export type ControllerEvent =
       members: readonly string[];
       state: ResourceState;
       delay: number;
+      /** Give up waiting after this many ms (see ConditionTimeout); 0 or absent: never. */
+      timeout?: number;
+      onTimeout?: OnTimeout;
     }
   | { type: 'deploy'; guids: readonly string[]; group: string; waitAllReady: boolean; autoStart: boolean }
   | { type: 'request'; guid: string; action: 'START' | 'STOP' }
@@ -87,12 +121,14 @@ export type ControllerEvent =
     }
   | { type: 'deadline' }
   | { type: 'gates.fire' }
+  | { type: 'conditions.report'; on: boolean }
   | { type: 'shutdown' }
   | ResourceStateEvent;
 
 /** Emitted for whoever embeds the controller (waits, event log, live views). */
 export type ControllerEmitted =
   | ResourceStateEvent
+  | ConditionEvent
   | { type: 'failure'; failure: Failure }
   | { type: 'aborted'; failures: readonly Failure[] };
 
@@ -104,6 +140,7 @@ interface Enqueue {
   ): void;
   cancel(id: string): void;
   raise(event: { type: 'deadline' }, options: { id: string; delay: number }): void;
+  emit(event: ConditionEvent): void;
 }
 
 /**
@@ -115,7 +152,13 @@ const FIRE_BATCH = 512;
 
 /** Queue the opened gates that are due, make the others deadlines, re-arm the timer. */
 function dispatch(context: ControllerContext, enqueue: Enqueue, self: AnyActorRef, opened: readonly Gate[]): void {
+  reportHeld(context, enqueue);
   const now = context.now();
+  const started = context.index.startedTimeouts;
+  if (started.length > 0) {
+    for (const ct of started) context.deadlines.push({ at: now + ct.timeout, seq: context.timer.seq++, gate: ct.gate, timeout: ct });
+    started.length = 0;
+  }
   for (const gate of opened) {
     if (gate.readyAt <= now) context.ready.queue.push(gate);
     else context.deadlines.push({ at: gate.readyAt, seq: context.timer.seq++, gate });
@@ -142,8 +185,53 @@ function fireSome(context: ControllerContext, enqueue: Enqueue, self: AnyActorRe
 function fire(context: ControllerContext, enqueue: Enqueue, gate: Gate): void {
   if (gate.status !== 'scheduled') return;
   gate.status = 'fired';
+  if (context.report.conditions) reportFired(context, enqueue, gate);
   const actor = context.actors.get(gate.guid);
   if (actor) enqueue.sendTo(actor, { type: gate.action });
+}
+
+function conditionEvent(event: ConditionEventKind, gate: Gate, w: Watch, time: number): ConditionEvent {
+  const deadline = w.reachedAt + w.delay;
+  return { type: 'condition', event, guid: gate.guid, action: gate.action, group: w.members, state: w.state, delay: w.delay, time, deadline };
+}
+
+/** Report the user conditions that started to hold since the last report (collected by the index). */
+function reportHeld(context: ControllerContext, enqueue: Enqueue): void {
+  const held = context.index.held;
+  if (held.length === 0) return;
+  for (const { watch, gates } of held) {
+    for (const gate of gates) {
+      if (gate.status !== 'cancelled') enqueue.emit(conditionEvent('held', gate, watch, watch.reachedAt));
+    }
+  }
+  held.length = 0;
+}
+
+/** Report a gate with user conditions going out, naming the condition satisfied last. */
+function reportFired(context: ControllerContext, enqueue: Enqueue, gate: Gate): void {
+  let last: Watch | undefined;
+  for (const w of gate.conditions) {
+    if (w.kind === 'condition' && (last === undefined || w.reachedAt + w.delay >= last.reachedAt + last.delay)) last = w;
+  }
+  if (last) enqueue.emit(conditionEvent('fired', gate, last, context.now()));
+}
+
+/**
+ * A condition's timeout expired: with `skip` the condition is dropped (its gate may open,
+ * into `due`), with `fail` the action is cancelled and the resource fails. Reported as a
+ * `skipped` or `timeout` condition event (always: a timeout is rare and worth recording).
+ */
+function expireCondition(context: ControllerContext, enqueue: Enqueue, ct: ConditionTimeout, now: number, due: Gate[]): void {
+  const result = context.index.expire(ct);
+  if (!result) return;
+  const { gate, watch } = ct;
+  enqueue.emit({ ...conditionEvent(result.outcome, gate, watch, now), deadline: now, timeout: ct.timeout });
+  due.push(...result.opened);
+  if (result.outcome === 'skipped') return;
+  const waiting = watch.members.filter((guid) => context.index.reachedAt(guid, watch.rank, watch.strict) === undefined);
+  const error = new ConditionTimeoutError(gate.guid, gate.action, waiting, watch.state, ct.timeout);
+  const actor = context.actors.get(gate.guid);
+  if (actor) enqueue.sendTo(actor, { type: 'FAIL', error });
 }
 
 /** Fail `guid` before it deploys: `dependency` failed (or is released) and it cannot run without it. */
@@ -197,10 +285,24 @@ export const controllerMachine = setup({
     addDependency: ({ context, event }) => {
       if (event.type === 'resource.depend') context.index.addDependency(event.dependent, event.dependency);
     },
-    addCondition: ({ context, event }) => {
+    addCondition: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'condition.add') return;
       const w = context.index.watch(event.members, event.state, { kind: 'condition', delay: event.delay });
-      for (const guid of event.targets) context.index.attach(w, guid, event.action);
+      const timeout = event.timeout ? { timeout: event.timeout, onTimeout: event.onTimeout ?? 'fail' } : undefined;
+      for (const guid of event.targets) context.index.attach(w, guid, event.action, timeout);
+      if (context.report.conditions && w.satisfied) {
+        // held from the start: the index saw it before any gate was attached
+        context.index.held.length = 0;
+        for (const guid of event.targets) enqueue.emit(conditionEvent('held', context.index.gate(guid, event.action), w, w.reachedAt));
+      }
+      // a condition added to an action already requested: its timeout starts now
+      if (context.index.startedTimeouts.length > 0) dispatch(context, enqueue, self, []);
+    }),
+    setReport: ({ context, event }) => {
+      if (event.type !== 'conditions.report') return;
+      context.report.conditions = event.on;
+      context.index.reportHeld = event.on;
+      if (!event.on) context.index.held.length = 0;
     },
     addWatch: ({ context, event }) => {
       if (event.type !== 'watch.add') return;
@@ -226,6 +328,7 @@ export const controllerMachine = setup({
     recordState: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'resource.state') return;
       const opened = context.index.recordState(event.guid, event.to, event.time);
+      if (event.replayed) context.index.markTaken(event.guid);
       enqueue.emit(event);
       if (event.to === 'FAILED' && !context.index.get(event.guid).critical) {
         // dependents not deployed yet can never deploy on a failed resource: they fail too
@@ -253,7 +356,8 @@ export const controllerMachine = setup({
       const due: Gate[] = [];
       for (let next = context.deadlines.peek(); next && next.at <= now; next = context.deadlines.peek()) {
         context.deadlines.pop();
-        due.push(next.gate);
+        if (next.timeout) expireCondition(context, enqueue, next.timeout, now, due);
+        else due.push(next.gate);
       }
       dispatch(context, enqueue, self, due);
     }),
@@ -274,7 +378,7 @@ export const controllerMachine = setup({
   id: 'controller',
   context: ({ input }) => ({
     now: () => input.clock.now(),
-    index: new ConditionIndex(),
+    index: Object.assign(new ConditionIndex(), { reportHeld: input.reportConditions ?? false }),
     actors: new Map(),
     types: new Map(),
     deadlines: new MinHeap<Deadline>(),
@@ -282,6 +386,7 @@ export const controllerMachine = setup({
     ready: { queue: [], head: 0, pending: false },
     failures: [],
     outcome: { aborted: false },
+    report: { conditions: input.reportConditions ?? false },
   }),
   initial: 'running',
   on: {
@@ -294,6 +399,7 @@ export const controllerMachine = setup({
     'watch.add': { actions: 'addWatch' },
     deadline: { actions: 'fireDeadlines' },
     'gates.fire': { actions: 'fireBatch' },
+    'conditions.report': { actions: 'setReport' },
     shutdown: { target: '.released' },
   },
   states: {

@@ -12,6 +12,8 @@ export type {
 } from './resource.js';
 export { controllerMachine } from './controller.js';
 export type {
+  ConditionEvent,
+  ConditionEventKind,
   ControllerActor,
   ControllerContext,
   ControllerEmitted,
@@ -21,7 +23,7 @@ export type {
   Failure,
 } from './controller.js';
 export { ConditionIndex } from './conditions/condition-index.js';
-export type { Gate, GateStatus, IndexedResource, Watch, WatchKind } from './conditions/condition-index.js';
+export type { Gate, GateStatus, HeldCondition, IndexedResource, Watch, WatchKind } from './conditions/condition-index.js';
 export { findCycle } from './conditions/cycles.js';
 export type { CycleLink } from './conditions/cycles.js';
 export { MinHeap } from './heap.js';

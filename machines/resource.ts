@@ -32,6 +32,26 @@ export interface ResourceInput {
   readonly now: () => number;
   /** Whatever the backend needs to find this resource again; passed to every step. */
   readonly handle?: unknown;
+  /** Resume: the state the run directory recorded for this resource (see {@link RestoredResource}). */
+  readonly restore?: RestoredResource;
+}
+
+/**
+ * What a resumed controller recorded of a resource before it died, and where it goes on.
+ * A restored resource starts in `restoring`, silent, with `state` and `times` as recorded,
+ * and waits there for `RESUME`: it then enters `to` (default `state`). Entering the recorded
+ * state again reports nothing; a step due from there runs again (a resource recorded
+ * PROVISIONED deploys again). With `end`, the resource is restored as STARTED and its end,
+ * observed while no controller watched, is reported at once (FINISHED, or FAILED at `run`).
+ */
+export interface RestoredResource {
+  /** Never NEW: a resource recorded NEW is simply created anew. */
+  readonly state: ResourceState;
+  readonly times: Partial<Record<ResourceState, number>>;
+  readonly to?: ResourceState;
+  readonly failedStep?: StepName;
+  readonly error?: unknown;
+  readonly end?: { readonly ok: boolean; readonly error?: unknown };
 }
 
 export interface ResourceContext extends ResourceInput {
@@ -46,8 +66,13 @@ export type ResourceEvent =
   | { type: 'START' }
   | { type: 'STOP' }
   | { type: 'RELEASE' }
-  /** Fail before READY for a reason outside the resource (its dependency failed). */
+  /**
+   * Fail for a reason outside the resource: before READY, its dependency failed; at READY or
+   * STARTED, a condition on its START or STOP timed out (`onTimeout: fail`).
+   */
   | { type: 'FAIL'; error: unknown }
+  /** Resume: leave `restoring` for the restored state (see RestoredResource). */
+  | { type: 'RESUME' }
   /**
    * Stop moving forward: a release was ordered but must wait (for dependents to be released).
    * A step in progress is cancelled; the resource stays in its last lifecycle state.
@@ -63,6 +88,8 @@ export interface ResourceStateEvent {
   time: number;
   step?: StepName;
   error?: unknown;
+  /** Set on a state change a resumed controller replays from its run directory (already recorded there). */
+  replayed?: true;
 }
 
 /** Placeholder step: a type that runs a step must provide its logic. */
@@ -106,10 +133,19 @@ export const resourceMachine = setup({
   },
   guards: {
     has: ({ context }, { step }: { step: StepName }) => context.plan(step),
+    restored: ({ context }) => context.restore !== undefined,
+    resumesIn: ({ context }, { state }: { state: ResourceState }) =>
+      context.restore !== undefined && (context.restore.to ?? context.restore.state) === state,
+    endedAway: ({ context }, { ok }: { ok: boolean }) => context.restore?.end?.ok === ok,
   },
   actions: {
     recordFailure: assign((_, { step, error }: { step: StepName; error: unknown }) => ({ failedStep: step, error })),
+    recordAwayFailure: assign(({ context }) => ({
+      failedStep: 'run' as const,
+      error: context.restore?.end?.error ?? new Error('it ended while no controller watched it'),
+    })),
     enter: enqueueActions(({ context, enqueue, self }, { state }: { state: ResourceState }) => {
+      if (state === context.state) return; // resumed into the state recorded before the crash
       const time = context.now();
       const from = context.state;
       enqueue.assign({
@@ -128,11 +164,20 @@ export const resourceMachine = setup({
   },
 }).createMachine({
   id: 'resource',
-  context: ({ input }) => ({ ...input, state: 'NEW', times: { NEW: input.now() } }),
+  context: ({ input }) =>
+    input.restore
+      ? {
+          ...input,
+          state: input.restore.state,
+          times: { ...input.restore.times },
+          ...(input.restore.failedStep !== undefined ? { failedStep: input.restore.failedStep, error: input.restore.error } : {}),
+        }
+      : { ...input, state: 'NEW', times: { NEW: input.now() } },
   initial: 'NEW',
   on: { RELEASE: [{ guard: has('release'), target: '.releasing' }, { target: '.RELEASED' }] },
   states: {
     NEW: {
+      always: { guard: 'restored', target: 'restoring' },
       on: {
         DEPLOY: [{ guard: has('discover'), target: 'discovering' }, { target: 'DISCOVERED' }],
         FAIL: failed('deploy'),
@@ -161,7 +206,8 @@ export const resourceMachine = setup({
     },
     READY: {
       entry: { type: 'enter', params: { state: 'READY' } },
-      on: { START: [{ guard: has('start'), target: 'starting' }, { target: 'STARTED' }], HALT: 'halted' },
+      // FAIL: its START condition timed out (onTimeout: fail)
+      on: { START: [{ guard: has('start'), target: 'starting' }, { target: 'STARTED' }], HALT: 'halted', FAIL: failed('start') },
     },
     starting: {
       on: { HALT: 'halted' },
@@ -171,12 +217,19 @@ export const resourceMachine = setup({
       entry: { type: 'enter', params: { state: 'STARTED' } },
       initial: 'idle',
       states: {
-        idle: { always: { guard: has('run'), target: 'running' } },
+        idle: {
+          always: [
+            { guard: { type: 'endedAway', params: { ok: true } }, target: '#resource.FINISHED' },
+            { guard: { type: 'endedAway', params: { ok: false } }, target: '#resource.FAILED', actions: 'recordAwayFailure' },
+            { guard: has('run'), target: 'running' },
+          ],
+        },
         running: {
           invoke: { src: 'run', input: stepInput('run'), onDone: '#resource.FINISHED', onError: failed('run') },
         },
       },
-      on: { STOP: [{ guard: has('stop'), target: 'stopping' }, { target: 'STOPPED' }], HALT: 'halted' },
+      // FAIL: its STOP condition timed out (onTimeout: fail)
+      on: { STOP: [{ guard: has('stop'), target: 'stopping' }, { target: 'STOPPED' }], HALT: 'halted', FAIL: failed('stop') },
     },
     stopping: {
       on: { HALT: 'halted' },
@@ -185,6 +238,14 @@ export const resourceMachine = setup({
     STOPPED: { entry: { type: 'enter', params: { state: 'STOPPED' } } },
     FINISHED: { entry: { type: 'enter', params: { state: 'FINISHED' } } },
     FAILED: { entry: { type: 'enter', params: { state: 'FAILED' } } },
+    /** Resumed from a run directory, waiting for RESUME; `context.state` is the state recorded. */
+    restoring: {
+      on: {
+        RESUME: (['DISCOVERED', 'PROVISIONED', 'READY', 'STARTED', 'STOPPED', 'FINISHED', 'FAILED', 'RELEASED'] as const).map(
+          (state) => ({ guard: { type: 'resumesIn' as const, params: { state } }, target: state }),
+        ),
+      },
+    },
     /** Halted on the way, waiting for RELEASE; `context.state` is the last state reached. */
     halted: {},
     releasing: {

@@ -76,6 +76,25 @@ export class ConditionCycleError extends ConditionError {
 /** An action asked of a resource in a state or an experiment status that cannot take it. */
 export class InvalidActionError extends NepiError {}
 
+/** A step of a resource took longer than its timeout attribute allows (`deployTimeout`, ...). */
+export class StepTimeoutError extends NepiError {
+  readonly step: string;
+  /** The timeout that expired, in ms. */
+  readonly timeout: number;
+
+  constructor(guid: string, step: string, attribute: string, timeout: number, shown: string) {
+    super(`step '${step}' of '${guid}' timed out: its ${attribute} of ${shown} expired`, { guid, attribute });
+    this.step = step;
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * `run()` can make no more progress (src/experiment/stall.ts): what it still waits for is
+ * failed with this error, naming the conditions that can no longer hold.
+ */
+export class RunStalledError extends NepiError {}
+
 /** A critical resource failed: the experiment was aborted and released. */
 export class ExperimentAbortedError extends NepiError {
   readonly failures: readonly Failure[];

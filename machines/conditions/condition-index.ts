@@ -28,6 +28,25 @@ export interface Watch {
 
 export type GateStatus = 'waiting' | 'scheduled' | 'fired' | 'cancelled';
 
+/** What a condition whose timeout expired does: fail the waiting resource, or drop the condition. */
+export type OnTimeout = 'fail' | 'skip';
+
+/**
+ * The timeout of one condition on one gate. Its clock starts once the action is requested
+ * and the resource itself is ready for it (START: READY, STOP: STARTED; DEPLOY and RELEASE
+ * at once): the index queues it in `startedTimeouts` then, for the controller to turn into a
+ * deadline. It is moot once the condition holds or the gate opened or was cancelled.
+ */
+export interface ConditionTimeout {
+  readonly watch: Watch;
+  readonly gate: Gate;
+  /** Milliseconds. */
+  readonly timeout: number;
+  readonly onTimeout: OnTimeout;
+  started: boolean;
+  settled: boolean;
+}
+
 export interface Gate {
   readonly guid: string;
   readonly action: ResourceAction;
@@ -38,6 +57,8 @@ export interface Gate {
   readyAt: number;
   status: GateStatus;
   readonly conditions: Watch[];
+  /** Timeouts of conditions on this gate (see ConditionTimeout); absent when none has one. */
+  timeouts?: ConditionTimeout[];
 }
 
 export interface IndexedResource {
@@ -69,9 +90,23 @@ const FAILED_RANK = stateRank('FAILED');
 const RELEASED_RANK = stateRank('RELEASED');
 
 
+/** A user condition (`kind: 'condition'`) that started to hold, with the gates it held for. */
+export interface HeldCondition {
+  readonly watch: Watch;
+  readonly gates: readonly Gate[];
+}
+
 export class ConditionIndex {
   readonly resources = new Map<string, IndexedResource>();
   readonly groups = new Map<string, string[]>();
+  /**
+   * While `reportHeld` is set, user conditions that start to hold are appended here for the
+   * controller to report and clear; off, nothing is collected (no cost when nobody listens).
+   */
+  reportHeld = false;
+  readonly held: HeldCondition[] = [];
+  /** Condition timeouts whose clock started since the controller last took them (it clears this). */
+  readonly startedTimeouts: ConditionTimeout[] = [];
   #sharedWatches = new Map<string, Watch>();
 
   add(guid: string, critical: boolean): IndexedResource {
@@ -174,8 +209,11 @@ export class ConditionIndex {
     return w;
   }
 
-  /** Make `action` of `guid` wait for `w` (attaching never opens a gate). */
-  attach(w: Watch, guid: string, action: ResourceAction): void {
+  /**
+   * Make `action` of `guid` wait for `w` (attaching never opens a gate). With `timeout`, the
+   * condition gives up after that many ms (see ConditionTimeout).
+   */
+  attach(w: Watch, guid: string, action: ResourceAction, timeout?: { timeout: number; onTimeout: OnTimeout }): void {
     const gate = this.gate(guid, action);
     gate.conditions.push(w);
     if (w.satisfied) {
@@ -184,6 +222,45 @@ export class ConditionIndex {
     }
     gate.pending++;
     w.targets.push(gate);
+    if (timeout && timeout.timeout > 0) {
+      (gate.timeouts ??= []).push({ watch: w, gate, ...timeout, started: false, settled: false });
+      this.#startTimeouts(gate);
+    }
+  }
+
+  /**
+   * A condition timeout expired: `skipped` drops the condition from its gate (which may open:
+   * see `opened`), `timeout` cancels the gate (the caller fails the resource). Undefined when
+   * it was moot: the condition held, the gate opened or was cancelled, the resource failed.
+   */
+  expire(ct: ConditionTimeout): { outcome: 'timeout' | 'skipped'; opened: Gate[] } | undefined {
+    if (ct.settled) return undefined;
+    ct.settled = true;
+    const { gate, watch } = ct;
+    if (watch.satisfied || gate.status !== 'waiting' || this.get(gate.guid).rank >= FAILED_RANK) return undefined;
+    const at = watch.targets.indexOf(gate);
+    if (at >= 0) watch.targets.splice(at, 1);
+    // no longer a condition of this gate: it neither holds it back nor counts as what fired it
+    const on = gate.conditions.indexOf(watch);
+    if (on >= 0) gate.conditions.splice(on, 1);
+    gate.pending--;
+    if (ct.onTimeout === 'fail') {
+      gate.status = 'cancelled';
+      return { outcome: 'timeout', opened: [] };
+    }
+    return { outcome: 'skipped', opened: this.#tryOpen(gate, []) };
+  }
+
+  /** Start the clocks of `gate`'s condition timeouts if the action is requested and the resource ready for it. */
+  #startTimeouts(gate: Gate): void {
+    if (!gate.timeouts || !gate.requested || gate.status !== 'waiting') return;
+    const self = SELF_REQUIREMENT[gate.action];
+    if (self !== undefined && this.get(gate.guid).rank < self) return;
+    for (const ct of gate.timeouts) {
+      if (ct.started || ct.watch.satisfied) continue;
+      ct.started = true;
+      this.startedTimeouts.push(ct);
+    }
   }
 
   /** Whether a user condition was registered on `action` of `guid`. */
@@ -196,6 +273,7 @@ export class ConditionIndex {
     const gate = this.gate(guid, action);
     if (gate.status !== 'waiting' || gate.requested) return [];
     gate.requested = true;
+    this.#startTimeouts(gate);
     return this.#tryOpen(gate, []);
   }
 
@@ -225,6 +303,7 @@ export class ConditionIndex {
       if (gate && from < self && to >= self) {
         gate.pending--;
         gate.readyAt = Math.max(gate.readyAt, time);
+        if (to < FAILED_RANK) this.#startTimeouts(gate);
         this.#tryOpen(gate, opened);
       }
     }
@@ -248,6 +327,25 @@ export class ConditionIndex {
     if (satisfiedSome) entry.watches = entry.watches.filter((w) => !w.satisfied);
     if (to === RELEASED_RANK) entry.watches = [];
     return opened;
+  }
+
+  /**
+   * Resume: the actions `guid` had taken before the controller died, as its recorded state
+   * shows (DEPLOY once past NEW, START once STARTED, STOP once STOPPED), are marked fired, so
+   * that deploying it again does not send them (nor report them) a second time.
+   */
+  markTaken(guid: string): void {
+    const entry = this.get(guid);
+    const taken: [ResourceAction, number][] = [
+      ['DEPLOY', stateRank('DISCOVERED')],
+      ['START', stateRank('STARTED')],
+      ['STOP', stateRank('STOPPED')],
+    ];
+    for (const [action, rank] of taken) {
+      if (entry.rank < rank) continue;
+      const gate = this.gate(guid, action);
+      if (gate.status === 'waiting') gate.status = 'fired';
+    }
   }
 
   /**
@@ -337,13 +435,41 @@ export class ConditionIndex {
       if (now.length === 0 && gate.status === 'waiting' && entry.rank < RELEASED_RANK) waiting.push(guid);
       opened.push(...now);
     }
-    return { opened, waiting };
+    for (const guid of seen) this.#dropHopeless(this.get(guid).gates.RELEASE!, opened);
+    return { opened, waiting: waiting.filter((guid) => this.get(guid).gates.RELEASE!.status === 'waiting') };
+  }
+
+  /**
+   * Drop the user conditions of a RELEASE `gate` that can never hold any more: a member that
+   * has not counted for the condition is being released itself (its DEPLOY, START and STOP
+   * are cancelled, so it only moves to RELEASED) or failed critically (a critical failure
+   * counts for nothing). Waiting for them would hold the release, and every release after it, forever.
+   */
+  #dropHopeless(gate: Gate, opened: Gate[]): void {
+    if (gate.status !== 'waiting' || gate.pending === 0) return;
+    for (const w of [...gate.conditions]) {
+      if (w.kind !== 'condition' || w.satisfied || w.rank >= RELEASED_RANK) continue;
+      const hopeless = w.members.some((guid) => {
+        const member = this.get(guid);
+        // a critical failure counts for nothing past the state it failed from
+        const failedCritically = member.failedFrom !== undefined && member.failedAt === undefined;
+        const counted = failedCritically ? w.rank <= member.failedFrom! : this.reachedAt(guid, w.rank, w.strict) !== undefined;
+        return !counted && (member.rank >= FAILED_RANK || member.gates.RELEASE?.requested === true);
+      });
+      if (!hopeless) continue;
+      const at = w.targets.indexOf(gate);
+      if (at >= 0) w.targets.splice(at, 1);
+      gate.conditions.splice(gate.conditions.indexOf(w), 1);
+      gate.pending--;
+    }
+    this.#tryOpen(gate, opened);
   }
 
   #satisfy(w: Watch, opened: Gate[]): void {
     w.satisfied = true;
     const due = w.reachedAt + w.delay;
     w.listener?.(due);
+    if (this.reportHeld && w.kind === 'condition') this.held.push({ watch: w, gates: [...w.targets] });
     for (const gate of w.targets) {
       gate.pending--;
       if (due > gate.readyAt) gate.readyAt = due;

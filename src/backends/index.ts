@@ -5,6 +5,9 @@
  */
 import './dummy/index.js';
 import './local/index.js';
+import './ssh/index.js';
+import './netns/index.js';
 
 export { DummyApplication, DummyNode } from './dummy/index.js';
 export { LinuxApplication, LinuxNode } from './local/index.js';
+export { LinuxPing, LinuxTcpdump, NetnsLink, NetnsNode, NetnsRoute, NetnsSwitch } from './netns/index.js';

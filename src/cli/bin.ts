@@ -5,8 +5,14 @@ import { Command, CommanderError } from 'commander';
 import '../index.js';
 import { NepiError } from '../errors.js';
 import { ExitCode } from './exit-codes.js';
-import { runCommand } from './run.js';
+import { cleanCommand } from './clean.js';
+import { runCommand, type RunOptions } from './run.js';
+import { addCampaignRunOptions, defineCampaignCommands } from './campaign.js';
+import { resumeCommand } from './resume.js';
+import { graphCommand } from './graph.js';
+import { planCommand, type PlanCommandOptions } from './plan.js';
 import { showCommand } from './show.js';
+import { timelineCommand } from './timeline.js';
 import { typesCommand } from './types.js';
 import { validateCommand } from './validate.js';
 
@@ -26,8 +32,24 @@ program
   .option('--local-dir <dir>', 'where run directories go', 'nepi-runs')
   .option('--exp-id <id>', "the experiment id (default: the file's expId)")
   .option('--json', 'print the state changes as NDJSON on stdout (progress and summary go to stderr)')
-  .action(async (file: string, options: { localDir?: string; expId?: string; json?: boolean }) => {
+  .option('--ui', 'serve a live view of the run on 127.0.0.1 (kept served after the end until Ctrl-C)')
+  .option('--port <n>', 'the port of the live view and inspector page (default: any free port)')
+  .option('--ui-exit', 'with --ui or --inspect: stop serving when the run ends')
+  .option('--inspect', 'show the run in the Stately inspector (https://stately.ai/inspect)')
+  .action(async (file: string, options: RunOptions) => {
     code = await runCommand(file, options);
+  });
+// --runs, --sweep, --metric...: a campaign (docs/campaigns.md)
+addCampaignRunOptions(program.commands.find((command) => command.name() === 'run')!);
+defineCampaignCommands(program.command('campaign'), (c) => (code = c));
+
+program
+  .command('resume')
+  .description('continue a run whose controller died (killed, power loss) from its run directory, to its end')
+  .argument('<run-dir>', 'the run directory, <local-dir>/<exp-id>/<run-id>')
+  .option('--json', 'print the state changes as NDJSON on stdout (progress and summary go to stderr)')
+  .action(async (runDir: string, options: { json?: boolean }) => {
+    code = await resumeCommand(runDir, options);
   });
 
 program
@@ -52,6 +74,45 @@ program
   .argument('<run-dir>', 'a run directory, <local-dir>/<exp-id>/<run-id>')
   .action(async (runDir: string) => {
     code = await showCommand(runDir);
+  });
+
+program
+  .command('graph')
+  .description("draw the experiment's resources, connections and conditions (Graphviz DOT, or SVG)")
+  .argument('<file>', 'experiment file (YAML or JSON)')
+  .option('-o, --output <file>', 'write to this file instead of stdout: .dot (or .gv) for DOT, .svg for SVG')
+  .action(async (file: string, options: { output?: string }) => {
+    code = await graphCommand(file, options);
+  });
+
+program
+  .command('plan')
+  .description('predict when each resource deploys, starts and ends, on a virtual clock with stand-ins for every resource')
+  .argument('<file>', 'experiment file (YAML or JSON)')
+  .option('-o, --output <dir>', 'where the predicted timeline goes (default: <local-dir>/<exp-id>/plan)')
+  .option('--local-dir <dir>', 'where run directories go', 'nepi-runs')
+  .option('--exp-id <id>', "the experiment id (default: the file's expId)")
+  .option('--json', 'print the plan as JSON')
+  .action(async (file: string, options: PlanCommandOptions) => {
+    code = await planCommand(file, options);
+  });
+
+program
+  .command('timeline')
+  .description("rebuild a run's timeline (timeline.html and timeline.svg) from its events.ndjson")
+  .argument('<run-dir>', 'a run directory, <local-dir>/<exp-id>/<run-id>')
+  .option('-o, --output <file>', 'write only this file (.html or .svg) instead of both into the run directory')
+  .action(async (runDir: string, options: { output?: string }) => {
+    code = await timelineCommand(runDir, options);
+  });
+
+program
+  .command('clean')
+  .description('remove what killed runs left behind: namespaces and links of a run directory, or all of nepi\'s')
+  .argument('[run-dir]', 'a run directory: remove exactly what its ledger lists')
+  .option('--all', "remove everything nepi created on this machine (found by its names), and nothing else")
+  .action(async (runDir: string | undefined, options: { all?: boolean }) => {
+    code = await cleanCommand(runDir, options);
   });
 
 try {

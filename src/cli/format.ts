@@ -33,6 +33,11 @@ export function formatSummary(summary: RunSummary, options: { resources?: boolea
       lines.push(`  ${name.padEnd(width)}  ${type.padEnd(20)} ${state.padEnd(11)} ${steps}`);
     }
   }
+  const measured = Object.entries(summary.resources).filter(([, r]) => r.results !== undefined);
+  if (measured.length > 0) {
+    lines.push('results:');
+    for (const [name, { results }] of measured) lines.push(`  ${name}: ${JSON.stringify(results)}`);
+  }
   lines.push(`run directory: ${summary.runDir}`);
   return lines.join('\n');
 }

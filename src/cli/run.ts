@@ -1,22 +1,34 @@
 /** `nepi run FILE`: run an experiment file to its end, showing progress, and release it. */
 import { loadExperimentFile } from '../files/load.js';
+import { isCampaign, runCampaignCommand, type CampaignFlags } from './campaign.js';
 import { formatSummary } from './format.js';
 import { ExitCode } from './exit-codes.js';
 import { showProgress, type ProgressMode } from './progress.js';
+import { prepareWatch, type WatchFlags } from '../ui/watch-run.js';
 
-export interface RunOptions {
+/** --ui, --port, --ui-exit, --inspect: see docs/live-view.md and docs/inspect.md. */
+export interface RunOptions extends CampaignFlags, WatchFlags {
   readonly localDir?: string;
   readonly expId?: string;
   readonly json?: boolean;
 }
 
 export async function runCommand(file: string, options: RunOptions): Promise<ExitCode> {
+  if (isCampaign(options)) return runCampaignCommand(file, options); // --runs, --sweep...: see docs/campaigns.md
+  const mode: ProgressMode = options.json ? 'json' : process.stdout.isTTY ? 'live' : 'lines';
+  const log = mode === 'json' ? process.stderr : process.stdout;
+  const watch = await prepareWatch(options, log);
   const ec = await loadExperimentFile(file, {
     ...(options.localDir !== undefined ? { localDir: options.localDir } : {}),
     ...(options.expId !== undefined ? { expId: options.expId } : {}),
+    ...watch.controllerOptions,
   });
-  const mode: ProgressMode = options.json ? 'json' : process.stdout.isTTY ? 'live' : 'lines';
-  const log = mode === 'json' ? process.stderr : process.stdout;
+  try {
+    await watch.start(ec); // a port already taken: nothing has run yet, release what was loaded
+  } catch (error) {
+    await ec.shutdown();
+    throw error;
+  }
 
   const interrupt = new AbortController();
   let signals = 0;
@@ -33,15 +45,18 @@ export async function runCommand(file: string, options: RunOptions): Promise<Exi
   process.on('SIGTERM', onSignal);
 
   const progress = showProgress(ec, mode, process.stdout);
+  let summary;
   try {
-    const summary = await ec.run({ signal: interrupt.signal });
+    summary = await ec.run({ signal: interrupt.signal });
     progress.stop();
     log.write(`\n${formatSummary(summary)}\n`);
-    if (interrupt.signal.aborted) return ExitCode.INTERRUPTED;
-    return summary.status === 'aborted' ? ExitCode.FAILED : ExitCode.OK;
   } finally {
     progress.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // --ui: the finished run stays served until Ctrl-C (unless --ui-exit)
+    await watch.finish(summary ?? { status: ec.status }, { interrupted: summary === undefined || interrupt.signal.aborted });
   }
+  if (interrupt.signal.aborted) return ExitCode.INTERRUPTED;
+  return summary.status === 'aborted' ? ExitCode.FAILED : ExitCode.OK;
 }

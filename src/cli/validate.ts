@@ -7,6 +7,7 @@ export async function validateCommand(file: string): Promise<ExitCode> {
   const { resources } = ec.describe();
   const conditions = Object.values(resources).reduce((n, r) => n + (r.conditions?.length ?? 0), 0);
   process.stdout.write(`${file}: valid (${Object.keys(resources).length} resources, ${conditions} conditions)\n`);
-  await ec.shutdown();
+  // nothing was deployed: stop without a release, which would run every release step (in real time)
+  ec.actor.stop();
   return ExitCode.OK;
 }

@@ -16,7 +16,7 @@ export interface CheckContext {
 
 /** Whether a resource runs something that finishes: only then can it reach FINISHED by itself. */
 export function endsByItself(record: ResourceRecord): boolean {
-  return record.runs('run');
+  return record.runs('run') && record.resourceType.runWatches !== true;
 }
 
 /** Registered and never deployed (nor released). */

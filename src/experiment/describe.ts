@@ -1,6 +1,7 @@
 /** The experiment as data (`experiment.json`, saved files): resources by name, as registered. */
 import type { ResourceAction, ResourceState } from '../../machines/lifecycle.js';
 import type { Duration } from '../time/duration.js';
+import type { OnTimeout } from './condition-options.js';
 import type { ConditionDescription, ExperimentDescription, ResourceDescription } from './description.js';
 import type { ResourceRecord } from './resource-record.js';
 
@@ -10,6 +11,9 @@ export interface RegisteredCondition {
   readonly group: readonly string[];
   readonly state: ResourceState;
   readonly time: Duration;
+  /** As given (absent: no timeout). */
+  readonly timeout?: Duration;
+  readonly onTimeout?: OnTimeout;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -26,6 +30,10 @@ export function describeExperiment(
     for (const target of condition.targets) {
       const entry: Mutable<ConditionDescription> = { action: condition.action, group: condition.group, state: condition.state };
       if (condition.time !== 0) entry.time = condition.time;
+      if (condition.timeout !== undefined) {
+        entry.timeout = condition.timeout;
+        entry.onTimeout = condition.onTimeout ?? 'fail';
+      }
       conditions.set(target, [...(conditions.get(target) ?? []), entry]);
     }
   }

@@ -3,7 +3,7 @@
  * Resources are keyed by name (their guid); each lists the resources it connects to, the
  * attributes set on it and the conditions on its actions.
  */
-import type { ResourceAction, ResourceState } from '../../machines/lifecycle.js';
+import type { ResourceAction, ResourceState, StepName } from '../../machines/lifecycle.js';
 import type { AttributeValue } from '../resources/attributes.js';
 import type { Duration } from '../time/duration.js';
 
@@ -12,6 +12,10 @@ export interface ConditionDescription {
   readonly group: readonly string[];
   readonly state: ResourceState;
   readonly time?: Duration;
+  /** Give up waiting after this long (docs/conditions.md#condition-timeouts). */
+  readonly timeout?: Duration;
+  /** What giving up does: fail the resource (default) or skip the condition. */
+  readonly onTimeout?: 'fail' | 'skip';
 }
 
 export interface ResourceDescription {
@@ -19,7 +23,12 @@ export interface ResourceDescription {
   readonly connect?: readonly string[];
   readonly attributes?: Readonly<Record<string, AttributeValue>>;
   readonly conditions?: readonly ConditionDescription[];
+  /** How long each step is expected to take, for `nepi plan` only (see docs/plan.md). */
+  readonly plan?: PlanHints;
 }
+
+/** Expected step durations by step name (`deploy: 2s`, `run: 10s`): hints for `nepi plan`. */
+export type PlanHints = Readonly<Partial<Record<StepName, Duration>>>;
 
 export interface ExperimentDescription {
   readonly expId: string;

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { customAlphabet } from 'nanoid';
 import { createActor, type InspectionEvent, type Observer } from 'xstate';
 import type { Clock } from '../../machines/clock.js';
-import { controllerMachine, type ControllerActor, type Failure } from '../../machines/controller.js';
+import { controllerMachine, type ConditionEvent, type ControllerActor, type Failure } from '../../machines/controller.js';
 import {
   isResourceAction,
   isResourceState,
@@ -17,13 +17,14 @@ import {
   type ResourceState,
   type StepName,
 } from '../../machines/lifecycle.js';
-import type { ResourceContext, ResourceInput, ResourceStateEvent } from '../../machines/resource.js';
+import type { ResourceContext, ResourceInput, ResourceStateEvent, RestoredResource } from '../../machines/resource.js';
 import {
   ConditionError,
   ExperimentAbortedError,
   InvalidActionError,
   InvalidConnectionError,
   NepiError,
+  RunStalledError,
   UnknownAttributeError,
   UnknownResourceError,
   suggest,
@@ -31,16 +32,24 @@ import {
 import { coerceAttribute, type AttributeValue } from '../resources/attributes.js';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
 import { connectionRule, matchesType, resourceLogic, type ResourceType } from '../resources/resource-type.js';
-import { toEventRecord } from '../run/event-record.js';
+import { toConditionRecord, toEventRecord, toTryRecord } from '../run/event-record.js';
+import type { TryReport } from '../resources/step-runner.js';
 import { RunDirectory } from '../run/run-directory.js';
 import { summariseFailure, type RunSummary } from '../run/summary.js';
 import { readTrace, type TraceOptions } from '../run/traces.js';
+import { writeRunTimeline } from '../timeline/write.js';
 import { parseDuration, type Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { checkCondition, checkDeployable, endsByItself, isUndeployed, type CheckContext } from './deploy-checks.js';
+import { checkConditionOptions, type ConditionOptions } from './condition-options.js';
 import { describeExperiment, type RegisteredCondition } from './describe.js';
+import { folderNameProblem } from '../run/folder-name.js';
+import { watchStall } from './stall.js';
 import type { ExperimentDescription } from './description.js';
 import { ResourceRecord, type RecordEnvironment } from './resource-record.js';
+import { throughDependencies } from './through-dependencies.js';
+import type { ResumeOptions } from './resume.js';
+import { writeControllerRecord } from './resume-lock.js';
 
 export type { TraceAttr, TraceOptions } from '../run/traces.js';
 
@@ -62,6 +71,15 @@ export interface ExperimentControllerOptions {
    * the run directory either way.
    */
   readonly record?: boolean;
+  /** The run id (default: a new one). Resume continues a run in its own run directory. */
+  readonly runId?: string;
+  /**
+   * @internal Used by `ExperimentController.resume`: the resources to restore in the state
+   * their run directory recorded, by guid, with the scratch data their type's `reattach` found.
+   */
+  readonly restore?: ReadonlyMap<string, RestoredResource & { readonly data?: Readonly<Record<string, unknown>> }>;
+  /** @internal Used by resume: when the run began (summary.json's `startedAt`; default: now). */
+  readonly startedAt?: Date;
 }
 
 export interface DeployOptions {
@@ -108,15 +126,23 @@ export class ExperimentController {
   readonly #recording: boolean;
   readonly #env: RecordEnvironment;
   readonly #checks: CheckContext;
-  readonly #startedAt = new Date();
+  readonly #startedAt: Date;
   #groups = 0;
+  /** Listeners of onCondition(): while there are some, the controller reports conditions. */
+  #conditionListeners = 0;
+  readonly #tryListeners = new Set<(report: TryReport) => void>();
   /** Set by the first deploy(): from then on the run directory records the run. */
   #deployed = false;
+  readonly #restore: ExperimentControllerOptions['restore'];
   #shutdown: Promise<RunSummary> | undefined;
 
   constructor(options: ExperimentControllerOptions = {}) {
     this.expId = options.expId ?? `exp-${shortId()}`;
-    this.runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${shortId()}`;
+    const badExpId = folderNameProblem(this.expId);
+    if (badExpId !== undefined) throw new NepiError(`invalid expId: ${badExpId}; the run directory is <localDir>/<expId>/<runId>`);
+    this.runId = options.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${shortId()}`;
+    this.#restore = options.restore;
+    this.#startedAt = options.startedAt ?? new Date();
     this.localDir = options.localDir ?? 'nepi-runs';
     this.clock = options.clock ?? realClock;
     this.#registry = options.registry ?? defaultRegistry;
@@ -131,10 +157,11 @@ export class ExperimentController {
       runId: this.runId,
       runDir: this.runDir,
       run: this.#run,
+      onTry: (report) => this.#reportTry(report),
     };
     this.#actor = createActor(controllerMachine, {
       id: 'controller',
-      input: { clock: this.clock },
+      input: { clock: this.clock, reportConditions: this.#recording },
       clock: this.clock,
       ...(options.inspect ? { inspect: options.inspect } : {}),
     });
@@ -146,7 +173,10 @@ export class ExperimentController {
     });
     if (this.#recording) {
       this.#actor.on('resource.state', (event) => {
-        if (this.#deployed) this.#run.appendEvent(toEventRecord(event, this.#records.get(event.guid)?.type));
+        if (this.#deployed && !event.replayed) this.#run.appendEvent(toEventRecord(event, this.#records.get(event.guid)?.type));
+      });
+      this.#actor.on('condition', (event) => {
+        if (this.#deployed) this.#run.appendEvent(toConditionRecord(event));
       });
     }
     this.#actor.start();
@@ -188,9 +218,65 @@ export class ExperimentController {
     return [...this.#actor.getSnapshot().context.failures];
   }
 
+  /**
+   * Listen to the tries of steps: each try that failed (its error, and `nextDelay` when it
+   * will be tried again) and a try that succeeded after failed ones. Returns the unsubscribe
+   * function. See docs/reliability.md.
+   */
+  onTry(listener: (report: TryReport) => void): () => void {
+    this.#tryListeners.add(listener);
+    return () => this.#tryListeners.delete(listener);
+  }
+
+  #reportTry(report: TryReport): void {
+    if (this.#recording && this.#deployed) this.#run.appendEvent(toTryRecord(report, this.#records.get(report.guid)?.type));
+    for (const listener of [...this.#tryListeners]) listener(report);
+  }
+
   /** Listen to every state change of every resource. Returns the unsubscribe function. */
   onStateChange(listener: (event: ResourceStateEvent) => void): () => void {
     return this.#actor.on('resource.state', listener).unsubscribe;
+  }
+
+  /**
+   * Listen to the conditions registered with `registerCondition`: `held` when a condition's
+   * group reached its state (with the `deadline` at which its delay ends), `fired` when the
+   * action it gated was released. Returns the unsubscribe function.
+   */
+  onCondition(listener: (event: ConditionEvent) => void): () => void {
+    const subscription = this.#actor.on('condition', listener);
+    if (this.#conditionListeners++ === 0 && !this.#recording) this.#reportConditions(true);
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      subscription.unsubscribe();
+      if (--this.#conditionListeners === 0 && !this.#recording) this.#reportConditions(false);
+    };
+  }
+
+  #reportConditions(on: boolean): void {
+    if (this.#actor.getSnapshot().status === 'active') this.#actor.send({ type: 'conditions.report', on });
+  }
+
+  /**
+   * Continue the run in `runDir` whose controller died (SIGKILL, power loss): rebuild every
+   * resource's state from the run directory, re-arm pending condition delays from their
+   * original times, reattach to what still runs. The returned controller has resumed the
+   * deployment; `run()` takes it to its end. See docs/reliability.md.
+   */
+  static async resume(runDir: string, options: ResumeOptions = {}): Promise<ExperimentController> {
+    const { resumeRun } = await import('./resume.js');
+    return resumeRun(runDir, options);
+  }
+
+  /**
+   * @internal Used by resume: record the run from now on, as after deploy(), starting with
+   * `marker` (the run was deployed before the crash; experiment.json is there already).
+   */
+  recordResumed(marker: object): void {
+    this.#deployed = true;
+    if (this.#recording) this.#run.appendEvent(marker);
   }
 
   /** Register a resource of `type` (a registered name or a type object); returns its guid. */
@@ -202,6 +288,8 @@ export class ExperimentController {
     this.#assertRunning('register a resource');
     const resourceType = typeof type === 'string' ? this.#registry.get(type) : type;
     const guid = options.name ?? this.#newGuid(resourceType);
+    const badName = folderNameProblem(guid);
+    if (badName !== undefined) throw new NepiError(`invalid resource name: ${badName}: a resource's traces go to <runDir>/<name>/`, { guid });
     if (this.#records.has(guid)) throw new NepiError(`a resource named '${guid}' already exists`, { guid });
     const record = new ResourceRecord(guid, resourceType, this.#env);
     for (const [name, value] of Object.entries(attributes)) this.#setAttribute(record, name, value);
@@ -213,6 +301,12 @@ export class ExperimentController {
       now: () => this.clock.now(),
       handle: record,
     };
+    const restored = this.#restore?.get(guid);
+    if (restored) {
+      const { data, ...restore } = restored;
+      Object.assign(record.data, data);
+      Object.assign(input, { restore });
+    }
     const actor = createActor(resourceLogic(resourceType), { parent: this.#actor, id: guid, input });
     this.#actor.send({ type: 'resource.add', guid, resourceType: resourceType.type, critical: record.get('critical') !== false, actor });
     return guid;
@@ -280,13 +374,27 @@ export class ExperimentController {
     for (const [dependent, dependency] of dependencies) {
       this.#actor.send({ type: 'resource.depend', dependent: dependent.guid, dependency: dependency.guid });
     }
+    // `A > B` dependencies; a resource already deployed keeps the order it was deployed in
+    for (const [dependent, dependency] of throughDependencies(ra, rb)) {
+      if (index.get(dependent.guid).deployed) continue;
+      this.#actor.send({ type: 'resource.depend', dependent: dependent.guid, dependency: dependency.guid });
+    }
   }
 
   /**
    * Perform `action` on each of `guids` only once every member of `group` reached `state`,
-   * and `time` has passed since the last of them did.
+   * and `time` has passed since the last of them did. With `options.timeout`, give up after
+   * that long: fail the waiting resource (`onTimeout: 'fail'`, the default) or drop the
+   * condition (`'skip'`); see docs/conditions.md#condition-timeouts.
    */
-  registerCondition(guids: Guids, action: ResourceAction, group: Guids, state: ResourceState, time: Duration = 0): void {
+  registerCondition(
+    guids: Guids,
+    action: ResourceAction,
+    group: Guids,
+    state: ResourceState,
+    time: Duration = 0,
+    options: ConditionOptions = {},
+  ): void {
     this.#assertRunning('register a condition');
     const targets = this.#guids(guids);
     const members = this.#guids(group);
@@ -298,6 +406,7 @@ export class ExperimentController {
     }
     if (members.length === 0) throw new ConditionError(`a ${action} condition needs at least one resource to wait for`);
     const delay = parseDuration(time);
+    const { timeout, onTimeout } = checkConditionOptions(action, options);
     const index = this.#index();
     for (const guid of targets) {
       const gate = index.resources.get(guid)?.gates[action];
@@ -309,8 +418,8 @@ export class ExperimentController {
       }
     }
     checkCondition(this.#checks, { targets, action, members, state });
-    this.#conditions.push({ targets, action, group: members, state, time });
-    this.#actor.send({ type: 'condition.add', targets, action, members, state, delay });
+    this.#conditions.push({ targets, action, group: members, state, time, ...(timeout > 0 ? { timeout: options.timeout!, onTimeout } : {}) });
+    this.#actor.send({ type: 'condition.add', targets, action, members, state, delay, ...(timeout > 0 ? { timeout, onTimeout } : {}) });
     if (action === 'STOP') {
       // deployed resources with STOP conditions stop on their own, as at deploy()
       for (const guid of targets) if (index.get(guid).deployed) this.#actor.send({ type: 'request', guid, action });
@@ -330,7 +439,10 @@ export class ExperimentController {
     checkDeployable(this.#checks, batch, group, waitAllReady);
     if (batch.length === 0) return;
     this.#deployed = true;
-    if (this.#recording) this.#run.writeExperiment(this.describe());
+    if (this.#recording) {
+      this.#run.writeExperiment(this.describe());
+      writeControllerRecord(this.runDir);
+    }
     this.#actor.send({ type: 'deploy', guids: batch, group, waitAllReady, autoStart: options.autoStart ?? true });
   }
 
@@ -406,11 +518,42 @@ export class ExperimentController {
       const ending = this.endingResources();
       const done = ending.length > 0 ? this.waitFinished(ending) : this.waitStarted();
       const interrupted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
-      await Promise.race([done, interrupted]).catch((error: unknown) => {
-        if (!(error instanceof ExperimentAbortedError)) throw error;
-      });
+      // a run that can make no more progress fails what it still waits for (docs/reliability.md)
+      const stopWatching = watchStall(this.#actor, () => this.#failStranded(ending.length > 0 ? ending : this.resources, ending.length > 0 ? 'STOPPED' : 'STARTED'));
+      await Promise.race([done, interrupted])
+        .catch((error: unknown) => {
+          if (!(error instanceof ExperimentAbortedError)) throw error;
+        })
+        .finally(stopWatching);
     }
     return this.shutdown();
+  }
+
+  /**
+   * The run stalled: fail what it still waits for, naming the conditions that can no longer
+   * hold. First only the resources held back by their own conditions (failing them may let
+   * the others go on: a barrier, a dependency); all of them when none is.
+   */
+  #failStranded(guids: readonly string[], state: ResourceState): void {
+    const index = this.#index();
+    const stranded = guids
+      .filter((guid) => index.reachedAt(guid, stateRank(state), false) === undefined)
+      .map((guid) => {
+        const entry = index.get(guid);
+        const action = entry.rank < stateRank('READY') ? 'DEPLOY' : entry.rank < stateRank('STARTED') ? 'START' : 'STOP';
+        const unmet = (entry.gates[action]?.conditions ?? []).filter((w) => !w.satisfied);
+        return { guid, action, unmet, own: unmet.some((w) => w.kind === 'condition') };
+      });
+    const first = stranded.some((s) => s.own) ? stranded.filter((s) => s.own) : stranded;
+    for (const { guid, action, unmet } of first) {
+      const waits = unmet.map((w) => `${w.members.map((m) => `'${m}'`).join(', ')} to reach ${w.state} (${w.kind})`);
+      const error = new RunStalledError(
+        `the run stalled: nothing can happen any more and its ${action} still waits for ${waits.join(' and ') || 'an order that never came'}`,
+        { guid, type: this.#record(guid).type },
+      );
+      const actor = this.#actor.getSnapshot().context.actors.get(guid);
+      if (actor?.getSnapshot().status === 'active') actor.send({ type: 'FAIL', error });
+    }
   }
 
   /** The lifecycle state of a resource. */
@@ -443,7 +586,8 @@ export class ExperimentController {
   }
 
   /**
-   * Release everything, stop every actor and write `summary.json`. Calls after the first
+   * Release everything, stop every actor and write `summary.json` and the timeline
+   * (`timeline.html`, `timeline.svg`). Calls after the first
    * (even while it runs) share its outcome; returns the summary.
    */
   shutdown(): Promise<RunSummary> {
@@ -455,6 +599,7 @@ export class ExperimentController {
       const summary = this.summary();
       if (this.#recording && this.#deployed) this.#run.writeSummary(summary);
       this.#run.close();
+      if (this.#recording && this.#deployed) await writeRunTimeline(this.runDir);
       return summary;
     })();
     return this.#shutdown;
@@ -465,7 +610,8 @@ export class ExperimentController {
     const resources: Record<string, RunSummary['resources'][string]> = {};
     for (const guid of this.resources) {
       const { type, state, times } = this.getResource(guid);
-      resources[guid] = { type, state, times };
+      const results = this.#record(guid).results;
+      resources[guid] = { type, state, times, ...(Object.keys(results).length > 0 ? { results: { ...results } } : {}) };
     }
     return {
       expId: this.expId,

@@ -8,6 +8,7 @@ import type { Clock } from '../../machines/clock.js';
 import type { StepName } from '../../machines/lifecycle.js';
 import type { RunDirectory } from '../run/run-directory.js';
 import type { AttributeValue } from '../resources/attributes.js';
+import type { TryReport } from '../resources/step-runner.js';
 import { matchesType, type ResourceType, type ResourceView, type StepContext, type StepHandle } from '../resources/resource-type.js';
 
 /** What every record of one controller shares. */
@@ -19,6 +20,8 @@ export interface RecordEnvironment {
   readonly runDir: string;
   /** The run directory, when the controller keeps one. */
   readonly run: RunDirectory | undefined;
+  /** Told of each try of a step that failed, or succeeded after failures (see step-runner.ts). */
+  readonly onTry?: (report: TryReport) => void;
 }
 
 export class ResourceRecord implements ResourceView, StepHandle {
@@ -28,6 +31,8 @@ export class ResourceRecord implements ResourceView, StepHandle {
   readonly connections = new Set<string>();
   readonly traces = new Set<string>();
   readonly data: Record<string, unknown> = {};
+  /** What its steps measured (StepContext.results), for the run summary. */
+  readonly results: Record<string, unknown> = {};
 
   constructor(
     readonly guid: string,
@@ -44,6 +49,14 @@ export class ResourceRecord implements ResourceView, StepHandle {
 
   get type(): string {
     return this.resourceType.type;
+  }
+
+  get clock(): Clock {
+    return this.env.clock;
+  }
+
+  reportTry(report: TryReport): void {
+    this.env.onTry?.(report);
   }
 
   get(name: string): AttributeValue | undefined {
@@ -86,6 +99,7 @@ export class ResourceRecord implements ResourceView, StepHandle {
       },
       traceEnabled: (name) => this.traces.has(name),
       tracePath: (name) => this.tracePath(name),
+      results: this.results,
     };
   }
 }

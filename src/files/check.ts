@@ -7,17 +7,19 @@
 import {
   ACTIONS,
   STATE_ORDER,
+  STEPS,
   isResourceAction,
   isResourceState,
   type ResourceAction,
   type ResourceState,
 } from '../../machines/lifecycle.js';
 import { UnknownAttributeError, UnknownResourceError, nearestName, suggest } from '../errors.js';
-import type { ConditionDescription, ExperimentDescription, ResourceDescription } from '../experiment/description.js';
+import type { ConditionDescription, ExperimentDescription, PlanHints, ResourceDescription } from '../experiment/description.js';
 import { coerceAttribute, type AttributeValue } from '../resources/attributes.js';
 import type { TypeRegistry } from '../resources/registry.js';
 import type { ResourceType } from '../resources/resource-type.js';
 import { parseDuration, type Duration } from '../time/duration.js';
+import { folderNameProblem } from '../run/folder-name.js';
 import type { EntryPart, PathSegment } from './paths.js';
 
 /**
@@ -31,8 +33,8 @@ export type ExperimentFileDescription = Omit<ExperimentDescription, 'expId'> & {
  * top-level `$schema` (for editors reading JSON files) is accepted too, and ignored.
  */
 export const EXPERIMENT_KEYS = ['expId', 'resources'] as const;
-export const RESOURCE_KEYS = ['type', 'connect', 'attributes', 'conditions'] as const;
-export const CONDITION_KEYS = ['action', 'group', 'state', 'time'] as const;
+export const RESOURCE_KEYS = ['type', 'connect', 'attributes', 'conditions', 'plan'] as const;
+export const CONDITION_KEYS = ['action', 'group', 'state', 'time', 'timeout', 'onTimeout'] as const;
 
 /** One problem at a document path. */
 export interface PathProblem {
@@ -74,6 +76,8 @@ export function checkExperiment(
       report(['expId'], `expected the experiment's name (a string), got ${show(expId)}`);
     } else if (/[/\\]/.test(expId) || expId === '.' || expId === '..') {
       report(['expId'], `'${expId}' cannot name a folder: the run directory is <localDir>/<expId>/<runId>`);
+    } else if (folderNameProblem(expId) !== undefined) {
+      report(['expId'], `${folderNameProblem(expId)}; the run directory is <localDir>/<expId>/<runId>`);
     } else {
       description.expId = expId;
     }
@@ -90,6 +94,9 @@ export function checkExperiment(
   const names = Object.keys(given);
   for (const name of names) {
     if (name === '') report(['resources', name], 'a resource name must not be empty', 'key');
+    else if (folderNameProblem(name) !== undefined) {
+      report(['resources', name], `${folderNameProblem(name)}: a resource's traces go to <runDir>/<name>/`, 'key');
+    }
     const resource = checkResource(given[name], ['resources', name], names, registry, report);
     if (resource) resources[name] = resource;
   }
@@ -162,7 +169,30 @@ function checkResource(
       description.conditions = list;
     }
   }
+
+  if (Object.hasOwn(value, 'plan')) {
+    const plan = checkPlanHints(value['plan'], [...path, 'plan'], report);
+    if (plan) description.plan = plan;
+  }
   return description;
+}
+
+/** `plan:` hints: step names to durations (see docs/plan.md). */
+function checkPlanHints(value: unknown, path: readonly PathSegment[], report: Report): PlanHints | undefined {
+  if (!isPlainObject(value)) {
+    report(path, `expected a mapping of step names (${list(STEPS, 'or')}) to durations, got ${show(value)}`);
+    return undefined;
+  }
+  checkKeys(value, path, STEPS, report);
+  for (const [step, time] of Object.entries(value)) {
+    if (!(STEPS as readonly string[]).includes(step)) continue;
+    try {
+      parseDuration(time);
+    } catch (error) {
+      report([...path, step], (error as Error).message);
+    }
+  }
+  return value as PlanHints;
 }
 
 function checkAttributes(
@@ -243,6 +273,30 @@ function checkCondition(
       report([...path, 'time'], (error as Error).message);
     }
   }
+  const timeout = value['timeout'];
+  let timeoutMs = 0;
+  if (Object.hasOwn(value, 'timeout')) {
+    try {
+      timeoutMs = parseDuration(timeout);
+    } catch (error) {
+      ok = false;
+      report([...path, 'timeout'], (error as Error).message);
+    }
+  }
+  const onTimeout = value['onTimeout'];
+  if (Object.hasOwn(value, 'onTimeout')) {
+    if (onTimeout !== 'fail' && onTimeout !== 'skip') {
+      ok = false;
+      report([...path, 'onTimeout'], `expected 'fail' or 'skip', got ${show(onTimeout)}`);
+    } else if (timeoutMs === 0 && ok) {
+      ok = false;
+      report([...path, 'onTimeout'], `onTimeout '${onTimeout}' needs a timeout`);
+    }
+  }
+  if (ok && action === 'RELEASE' && timeoutMs > 0 && onTimeout !== 'skip') {
+    ok = false;
+    report([...path, 'timeout'], "a RELEASE condition cannot fail its resource when it times out: give it onTimeout 'skip'");
+  }
   if (!ok) return undefined;
   const condition: { -readonly [K in keyof ConditionDescription]: ConditionDescription[K] } = {
     action: action as ResourceAction,
@@ -250,8 +304,13 @@ function checkCondition(
     state: state as ResourceState,
   };
   if (Object.hasOwn(value, 'time')) condition.time = time as Duration;
+  if (Object.hasOwn(value, 'timeout')) condition.timeout = timeout as Duration;
+  if (Object.hasOwn(value, 'onTimeout')) condition.onTimeout = onTimeout as 'fail' | 'skip';
   return condition;
 }
+
+/** The names of a file's resources as a set: a file may name thousands (linear look-ups). */
+const nameSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 /** Whether `value` names a resource of the file; reports it if not. */
 function checkName(value: unknown, path: readonly PathSegment[], names: readonly string[], report: Report): value is string {
@@ -259,7 +318,9 @@ function checkName(value: unknown, path: readonly PathSegment[], names: readonly
     report(path, `expected a resource name, got ${show(value)}`);
     return false;
   }
-  if (!names.includes(value)) {
+  let set = nameSets.get(names);
+  if (!set) nameSets.set(names, (set = new Set(names)));
+  if (!set.has(value)) {
     report(path, new UnknownResourceError(value, names).message);
     return false;
   }

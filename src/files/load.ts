@@ -9,11 +9,15 @@ import { ExperimentController, type ExperimentControllerOptions } from '../exper
 import { defaultRegistry } from '../resources/registry.js';
 import { checkExperiment, type ExperimentFileDescription } from './check.js';
 import { ExperimentFileError } from './experiment-file-error.js';
+import { substituteParameters, type Parameters } from './parameters.js';
 import { locateProblems, parseExperiment, throwIfAny, type ParsedExperiment } from './parse.js';
 import { formatPath, type EntryPart, type PathSegment } from './paths.js';
 
-/** Controller options; `expId` overrides the file's. */
-export type LoadOptions = ExperimentControllerOptions & { readonly expId?: string };
+/**
+ * Controller options; `expId` overrides the file's. `parameters` are the values of the file's
+ * `${name}` references (see docs/campaigns.md).
+ */
+export type LoadOptions = ExperimentControllerOptions & { readonly expId?: string; readonly parameters?: Parameters };
 
 /**
  * Read the experiment file at `path` (YAML or JSON, whatever its extension) and build its
@@ -28,7 +32,19 @@ export async function loadExperimentFile(path: string, options: LoadOptions = {}
   } catch (error) {
     throw new ExperimentFileError({ file: path, path: '', problem: `cannot read: ${(error as Error).message}` }, {}, { cause: error });
   }
-  const parsed = parseExperiment(text, { file: path, ...(options.registry ? { registry: options.registry } : {}) });
+  return loadExperimentText(text, path, options);
+}
+
+/**
+ * Build the controller of an experiment file's text, as {@link loadExperimentFile} does;
+ * `file` is the name problems are reported with.
+ */
+export function loadExperimentText(text: string, file: string, options: LoadOptions = {}): ExperimentController {
+  const parsed = parseExperiment(text, {
+    file,
+    ...(options.registry ? { registry: options.registry } : {}),
+    ...(options.parameters ? { parameters: options.parameters } : {}),
+  });
   return build(parsed, options);
 }
 
@@ -39,13 +55,20 @@ export async function loadExperimentFile(path: string, options: LoadOptions = {}
  */
 export function buildExperiment(description: ExperimentFileDescription, options: LoadOptions = {}): ExperimentController {
   const file = '<description>';
-  const checked = checkExperiment(description, options.registry ?? defaultRegistry);
+  let value: unknown = description;
+  if (options.parameters !== undefined) {
+    const substituted = substituteParameters(description, options.parameters);
+    throwIfAny(locateProblems(substituted.problems, file));
+    value = substituted.value;
+  }
+  const checked = checkExperiment(value, options.registry ?? defaultRegistry);
   throwIfAny(locateProblems(checked.problems, file));
   return build({ file, description: checked.description, locate: () => undefined }, options);
 }
 
-function build(parsed: ParsedExperiment, options: LoadOptions): ExperimentController {
+function build(parsed: ParsedExperiment, loadOptions: LoadOptions): ExperimentController {
   const { description } = parsed;
+  const { parameters: _parameters, ...options } = loadOptions;
   const expId = options.expId ?? description.expId;
   const ec = new ExperimentController({ ...options, ...(expId === undefined ? {} : { expId }) });
   let at: { path: PathSegment[]; part: EntryPart } = { path: [], part: 'value' };
@@ -64,7 +87,10 @@ function build(parsed: ParsedExperiment, options: LoadOptions): ExperimentContro
     for (const [name, resource] of resources) {
       resource.conditions?.forEach((condition, i) => {
         at = { path: ['resources', name, 'conditions', i], part: 'value' };
-        ec.registerCondition(name, condition.action, condition.group, condition.state, condition.time);
+        ec.registerCondition(name, condition.action, condition.group, condition.state, condition.time, {
+          ...(condition.timeout !== undefined ? { timeout: condition.timeout } : {}),
+          ...(condition.onTimeout !== undefined ? { onTimeout: condition.onTimeout } : {}),
+        });
       });
     }
     at = { path: [], part: 'value' };

@@ -6,6 +6,7 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Docum
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
 import { checkExperiment, type ExperimentFileDescription, type PathProblem } from './check.js';
 import { ExperimentFileError, type ExperimentFileProblem } from './experiment-file-error.js';
+import { noteSubstitution, substituteParameters, type Parameters } from './parameters.js';
 import {
   formatPath,
   locatorOf,
@@ -20,6 +21,12 @@ export interface ParseOptions {
   readonly file?: string;
   /** Where resource types and their attributes are looked up (default: the built-in registry). */
   readonly registry?: TypeRegistry;
+  /**
+   * Values for the `${name}` references in the file's values (see docs/campaigns.md). Left
+   * out, nothing is substituted; given (even empty), every reference must be a parameter and
+   * every parameter must be used.
+   */
+  readonly parameters?: Parameters;
 }
 
 /** A parsed experiment file: its description, and where each part of it was written. */
@@ -38,7 +45,8 @@ export interface ParsedExperiment {
 export function parseExperiment(text: string, options: ParseOptions = {}): ParsedExperiment {
   const file = options.file ?? '<experiment>';
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // duplicate keys are found by walk(): the parser's own check is quadratic in a mapping's size
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const position = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -69,8 +77,14 @@ export function parseExperiment(text: string, options: ParseOptions = {}): Parse
     // an alias to an anchor that does not exist, or too many aliases
     throwIfAny([{ file, ...locate([], 'value'), path: '', problem: (error as Error).message }]);
   }
+  let notes: ReadonlyMap<string, string> = new Map();
+  if (options.parameters !== undefined) {
+    const substituted = substituteParameters(value, options.parameters);
+    throwIfAny(byPosition(locateProblems(substituted.problems, file, locate)));
+    ({ value, notes } = substituted);
+  }
   const { description, problems } = checkExperiment(value, options.registry ?? defaultRegistry);
-  throwIfAny(byPosition(locateProblems(problems, file, locate)));
+  throwIfAny(byPosition(locateProblems(problems.map((problem) => noteSubstitution(problem, notes)), file, locate)));
   return { file, description, locate };
 }
 
@@ -112,8 +126,17 @@ function walk(
   file: string,
 ): void {
   if (isMap(node)) {
+    const keys = new Set<string>();
     for (const pair of node.items) {
       const key = pair.key;
+      if (isScalar(key)) {
+        // keys become the names of a JavaScript object: 1 and '1' are the same key there
+        const name = String(key.value);
+        if (keys.has(name)) {
+          problems.push({ file, ...(key.range ? position(key.range[0]) : {}), path: '', problem: 'Map keys must be unique' });
+        }
+        keys.add(name);
+      }
       const keyAt = isScalar(key) || isAlias(key) || isMap(key) || isSeq(key) ? key.range?.[0] : undefined;
       const valueNode = pair.value;
       const valueAt =

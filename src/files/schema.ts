@@ -4,10 +4,11 @@
  * check values, enums and ranges as you type. It checks the shape only; names of other
  * resources (in `connect` and `group`) are checked when the file is loaded.
  */
-import { ACTIONS, STATE_ORDER } from '../../machines/lifecycle.js';
+import { ACTIONS, STATE_ORDER, STEPS } from '../../machines/lifecycle.js';
 import type { AttributeSpec } from '../resources/attributes.js';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
 import type { ResourceType } from '../resources/resource-type.js';
+import { FOLDER_NAME_PATTERN } from '../run/folder-name.js';
 import { formatDuration } from '../time/duration.js';
 
 /** A JSON Schema, as plain JSON data. */
@@ -112,6 +113,12 @@ export function experimentSchema(registry: TypeRegistry = defaultRegistry): Json
           type: 'array',
           items: { $ref: '#/$defs/condition' },
         },
+        plan: {
+          description: 'How long each step of this resource is expected to take, for `nepi plan` only (a run ignores it).',
+          type: 'object',
+          properties: Object.fromEntries(STEPS.map((step) => [step, duration(`Expected duration of the ${step} step. ${DURATION_HELP}`)])),
+          additionalProperties: false,
+        },
       },
       required: ['type'],
       additionalProperties: false,
@@ -142,6 +149,14 @@ export function experimentSchema(registry: TypeRegistry = defaultRegistry): Json
           enum: [...STATE_ORDER],
         },
         time: duration(`How long to wait after the last member reached the state (default 0). ${DURATION_HELP}`),
+        timeout: duration(
+          `How long the action may wait for the group to reach the state, counted from when the action is requested and the resource is ready for it; unset or 0: forever. ${DURATION_HELP}`,
+        ),
+        onTimeout: {
+          description:
+            "What happens when the timeout expires: 'fail' (the default) fails this resource, 'skip' drops the condition and goes on. A RELEASE condition's timeout must 'skip'.",
+          enum: ['fail', 'skip'],
+        },
       },
       required: ['action', 'group', 'state'],
       additionalProperties: false,
@@ -167,7 +182,7 @@ export function experimentSchema(registry: TypeRegistry = defaultRegistry): Json
       resources: {
         description: 'The resources by name; a name is the resource\'s guid, used by `connect` and condition groups.',
         type: 'object',
-        propertyNames: { minLength: 1 },
+        propertyNames: { minLength: 1, pattern: FOLDER_NAME_PATTERN },
         additionalProperties: { $ref: '#/$defs/resource' },
       },
     },

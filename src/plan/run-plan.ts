@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { stateRank, type ResourceState, type StepName } from '../../machines/lifecycle.js';
 import type { ExperimentController } from '../experiment/experiment-controller.js';
-import { describeCause } from '../errors.js';
+import { describeCause, RunStalledError } from '../errors.js';
 import { loadExperimentFile } from '../files/load.js';
 import { parseExperiment } from '../files/parse.js';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
@@ -102,7 +102,7 @@ export async function runPlan(ec: ExperimentController, clock: VirtualClock, fil
   const stalled: StuckResource[] = [];
   const offState = ec.onStateChange((event) => {
     events.push(toEventRecord(event, types.get(event.guid)));
-    if (event.to === 'FAILED' && isStall(event.error)) stalled.push({ guid: event.guid, state: event.from, cause: describeCause(event.error) });
+    if (event.to === 'FAILED' && event.error instanceof RunStalledError) stalled.push({ guid: event.guid, state: event.from, cause: describeCause(event.error) });
   });
   const offCondition = ec.onCondition((event) => conditions.push(toConditionRecord(event)));
 
@@ -158,14 +158,6 @@ export async function runPlan(ec: ExperimentController, clock: VirtualClock, fil
     events,
     conditions,
   };
-}
-
-/**
- * Whether `error` is the one `ExperimentController.run()` fails a resource with when the run
- * stalls (src/experiment/stall.ts). It has no class of its own yet: told by its wording.
- */
-function isStall(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith('the run stalled:');
 }
 
 function isEnded(state: ResourceState): boolean {

@@ -81,10 +81,12 @@ export function coerceAttribute(
 }
 
 function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  // a message quotes at most the start of a long value (a 10 MB string makes a 10 MB message)
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (typeof value === 'object' && value !== null) {
     try {
-      return JSON.stringify(value);
+      const text = JSON.stringify(value);
+      return text.length > 80 ? `${text.slice(0, 77)}...` : text;
     } catch {
       return Object.prototype.toString.call(value);
     }

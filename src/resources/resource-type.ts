@@ -9,6 +9,7 @@ import { STEPS, type StepName } from '../../machines/lifecycle.js';
 import { resourceMachine, type StepInput } from '../../machines/resource.js';
 import { NepiError } from '../errors.js';
 import { coerceAttribute, CRITICAL_ATTRIBUTE, type AttributeSpec, type AttributeValue } from './attributes.js';
+import { RELIABILITY_ATTRIBUTES, runStep, type TryReport } from './step-runner.js';
 
 /** A resource as its type's steps see it. */
 export interface ResourceView {
@@ -38,6 +39,11 @@ export interface StepContext extends ResourceView {
   traceEnabled(name: string): boolean;
   /** Where trace `name` goes: `<runDir>/<guid>/<name>`. */
   tracePath(name: string): string;
+  /**
+   * What this resource measured (e.g. a ping's `rtt` and `loss`): JSON values set by its
+   * steps, written under the resource in the run summary (`summary.json`, `nepi show`).
+   */
+  readonly results: Record<string, unknown>;
 }
 
 export interface TraceSpec {
@@ -91,7 +97,12 @@ export type ReattachOutcome =
  */
 export type ReattachFunction = (
   context: StepContext,
-  recorded: { readonly state: string; readonly step?: StepName },
+  recorded: {
+    readonly state: string;
+    readonly step?: StepName;
+    /** When it first entered each state, as recorded (clock ms): e.g. `times.STARTED`. */
+    readonly times?: Readonly<Partial<Record<string, number>>>;
+  },
 ) => Promise<ReattachOutcome> | ReattachOutcome;
 
 export interface ConnectionRule {
@@ -109,7 +120,12 @@ export interface ResourceTypeDefinition {
   readonly traces?: Readonly<Record<string, TraceSpec>>;
   /** Type names (`*` matches any part) this type may connect to, with optional counts. */
   readonly connectsTo?: readonly string[] | Readonly<Record<string, ConnectionRule>>;
-  /** Connected types this one deploys after (once READY) and releases before. */
+  /**
+   * Connected types this one deploys after (once READY) and releases before. A pattern
+   * `A > B` reaches one step further: the resources of type B connected to the resource of
+   * type A this one is connected to (an application on a netns::Node depends on
+   * `netns::Node > netns::Link`: the links of its node).
+   */
   readonly dependsOn?: readonly string[];
   readonly steps?: Partial<Readonly<Record<StepName, StepFunction>>>;
   /** Skip a step this resource has nothing to do in (e.g. a zero-time dummy step). */
@@ -118,6 +134,16 @@ export interface ResourceTypeDefinition {
   readonly probe?: ProbeFunction;
   /** Find again what the resource created before a controller crash (see ReattachFunction). */
   readonly reattach?: ReattachFunction;
+  /**
+   * Steps that apply their timeout attribute themselves, so the engine does not abort them
+   * (linux::Application's stop sends SIGKILL once `stopTimeout` expired and still succeeds).
+   */
+  readonly ownTimeout?: readonly StepName[];
+  /**
+   * Its `run` step watches rather than works: it ends only by failing (a remote linux::Node's
+   * run fails when its SSH connection is lost for good), so `ec.run()` does not wait for it.
+   */
+  readonly runWatches?: boolean;
 }
 
 export interface ResourceType {
@@ -131,11 +157,18 @@ export interface ResourceType {
   readonly skipStep: ((step: StepName, resource: ResourceView) => boolean) | undefined;
   readonly probe?: ProbeFunction;
   readonly reattach?: ReattachFunction;
+  readonly ownTimeout?: readonly StepName[];
+  readonly runWatches?: boolean;
 }
 
 const TYPE_NAME = /^[A-Za-z][\w-]*::[A-Za-z][\w-]*$/;
 
-/** Check and normalise a type definition; every type gets the `critical` attribute. */
+/**
+ * Check and normalise a type definition; every type gets the `critical` attribute and the
+ * timeouts and retries (`deployTimeout`, `startTimeout`, `stopTimeout`, `retries`,
+ * `retryDelay`). A type may declare one of those itself (its own default and help), of the
+ * same kind.
+ */
 export function defineResourceType(definition: ResourceTypeDefinition): ResourceType {
   if (!TYPE_NAME.test(definition.type)) {
     throw new NepiError(`invalid resource type name '${definition.type}': expected 'backend::Name'`, {
@@ -149,8 +182,15 @@ export function defineResourceType(definition: ResourceTypeDefinition): Resource
       });
     }
   }
-  const attributes: Record<string, AttributeSpec> = { critical: CRITICAL_ATTRIBUTE };
+  const attributes: Record<string, AttributeSpec> = { critical: CRITICAL_ATTRIBUTE, ...RELIABILITY_ATTRIBUTES };
   for (const [name, spec] of Object.entries(definition.attributes ?? {})) {
+    const builtin = Object.hasOwn(RELIABILITY_ATTRIBUTES, name) ? RELIABILITY_ATTRIBUTES[name] : undefined;
+    if (builtin && builtin.type !== spec.type) {
+      throw new NepiError(`type '${definition.type}': attribute '${name}' is built in as a ${builtin.type}, not a ${spec.type}`, {
+        type: definition.type,
+        attribute: name,
+      });
+    }
     if (spec.type === 'enum' && (!spec.allowed || spec.allowed.length === 0)) {
       throw new NepiError(`type '${definition.type}': enum attribute '${name}' lists no allowed values`, {
         type: definition.type,
@@ -177,11 +217,17 @@ export function defineResourceType(definition: ResourceTypeDefinition): Resource
     skipStep: definition.skipStep,
     ...(definition.probe ? { probe: definition.probe } : {}),
     ...(definition.reattach ? { reattach: definition.reattach } : {}),
+    ...(definition.ownTimeout ? { ownTimeout: Object.freeze([...definition.ownTimeout]) } : {}),
+    ...(definition.runWatches ? { runWatches: true } : {}),
   });
 }
 
-/** Whether `type` matches a pattern such as `dummy::Node`, `*::Node` or `*`. */
+/**
+ * Whether `type` matches a pattern such as `dummy::Node`, `*::Node`, `*`, or alternatives
+ * `linux::Node|netns::Node`.
+ */
 export function matchesType(pattern: string, type: string): boolean {
+  if (pattern.includes('|')) return pattern.split('|').some((alternative) => matchesType(alternative.trim(), type));
   if (pattern === type || pattern === '*') return true;
   if (!pattern.includes('*')) return false;
   const regex = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
@@ -204,6 +250,12 @@ function escapeRegExp(text: string): string {
  */
 export interface StepHandle {
   stepContext(step: StepName, signal: AbortSignal): StepContext;
+  /** The value of an attribute (timeouts and retries are read here). */
+  get(name: string): unknown;
+  /** The experiment's clock: timeouts and retry delays run on it. */
+  readonly clock: Clock;
+  /** Report one try of a step (see step-runner.ts). */
+  reportTry?(report: TryReport): void;
 }
 
 const logicCache = new WeakMap<ResourceType, AnyActorLogic>();
@@ -217,7 +269,22 @@ export function resourceLogic(type: ResourceType): AnyActorLogic {
         step,
         fromPromise<void, StepInput>(async ({ input, signal }) => {
           const fn = type.steps[step];
-          if (fn) await fn((input.handle as StepHandle).stepContext(step, signal));
+          if (!fn) return;
+          const handle = input.handle as StepHandle;
+          // timeouts, retries and the report of each try: see step-runner.ts
+          await runStep(
+            fn,
+            {
+              guid: input.guid,
+              step,
+              get: (name) => handle.get(name),
+              context: (stepSignal) => handle.stepContext(step, stepSignal),
+              clock: handle.clock,
+              ownTimeout: type.ownTimeout?.includes(step) ?? false,
+              ...(handle.reportTry ? { report: (report: TryReport) => handle.reportTry!(report) } : {}),
+            },
+            signal,
+          );
         }),
       ]),
     );

@@ -1,6 +1,12 @@
-/** One line of `events.ndjson`: a state change as it is recorded and printed by `--json`. */
+/**
+ * The lines of `events.ndjson`: a state change (no `kind`; also printed by `--json`) or a
+ * condition record (`kind: 'condition'`).
+ */
+import type { ConditionEvent, ConditionEventKind } from '../../machines/controller.js';
+import type { ResourceAction, ResourceState } from '../../machines/lifecycle.js';
 import type { ResourceStateEvent } from '../../machines/resource.js';
 import { describeCause } from '../errors.js';
+import type { TryReport } from '../resources/step-runner.js';
 
 export interface EventRecord {
   /** Wall-clock time, ISO 8601. */
@@ -27,5 +33,79 @@ export function toEventRecord(event: ResourceStateEvent, type: string | undefine
     to: event.to,
     ...(event.step !== undefined ? { step: event.step } : {}),
     ...(event.error !== undefined ? { error: describeCause(event.error) } : {}),
+  };
+}
+
+/**
+ * A condition record: "`action` of `guid` after all of `group` reached `state`, + `delay` ms"
+ * started to hold (`held`, with the `deadline` at which its delay ends) or released its
+ * action (`fired`). See docs/traces.md.
+ */
+export interface ConditionRecord {
+  readonly kind: 'condition';
+  readonly wall: string;
+  readonly time: number;
+  readonly guid: string;
+  readonly action: ResourceAction;
+  readonly group: readonly string[];
+  readonly state: ResourceState;
+  readonly delay: number;
+  readonly event: ConditionEventKind;
+  readonly deadline: number;
+  /** `timeout` and `skipped`: the condition's timeout in ms. */
+  readonly timeout?: number;
+}
+
+/** Any line of `events.ndjson`. */
+export type RunRecord = EventRecord | ConditionRecord | TryRecord;
+
+export function toConditionRecord(event: ConditionEvent): ConditionRecord {
+  return {
+    kind: 'condition',
+    wall: new Date().toISOString(),
+    time: event.time,
+    guid: event.guid,
+    action: event.action,
+    group: event.group,
+    state: event.state,
+    delay: event.delay,
+    event: event.event,
+    deadline: event.deadline,
+    ...(event.timeout !== undefined ? { timeout: event.timeout } : {}),
+  };
+}
+
+/**
+ * A try record (`kind: 'try'`): one try of a step that failed (`failed`, or `timeout` when
+ * its timeout expired), or that succeeded after failed tries (`ok`). `nextDelay` (ms) is set
+ * when another try follows. See docs/reliability.md.
+ */
+export interface TryRecord {
+  readonly kind: 'try';
+  readonly wall: string;
+  readonly time: number;
+  readonly guid: string;
+  readonly type: string | undefined;
+  readonly step: string;
+  readonly attempt: number;
+  readonly attempts: number;
+  readonly outcome: 'ok' | 'failed' | 'timeout';
+  readonly error?: string;
+  readonly nextDelay?: number;
+}
+
+export function toTryRecord(report: TryReport, type: string | undefined): TryRecord {
+  return {
+    kind: 'try',
+    wall: new Date().toISOString(),
+    time: report.time,
+    guid: report.guid,
+    type,
+    step: report.step,
+    attempt: report.attempt,
+    attempts: report.attempts,
+    outcome: report.outcome,
+    ...(report.error !== undefined ? { error: describeCause(report.error) } : {}),
+    ...(report.nextDelay !== undefined ? { nextDelay: report.nextDelay } : {}),
   };
 }

@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NepiError } from '../errors.js';
-import type { EventRecord } from './event-record.js';
+import { parseEventLog } from './event-log.js';
+import type { ConditionRecord, EventRecord, TryRecord } from './event-record.js';
 import { EVENTS_FILE, SUMMARY_FILE } from './run-directory.js';
 import type { RunSummary } from './summary.js';
 
@@ -10,6 +11,10 @@ export interface PastRun {
   readonly summary: RunSummary | undefined;
   /** Every state change recorded, in order. */
   readonly events: readonly EventRecord[];
+  /** Every condition record (`"kind": "condition"`), in order. */
+  readonly conditions: readonly ConditionRecord[];
+  /** Every try record (`"kind": "try"`): failed tries of steps, and retries that worked. */
+  readonly tries: readonly TryRecord[];
 }
 
 /** Read `runDir`; throws a NepiError when it holds neither a summary nor an event log. */
@@ -27,15 +32,7 @@ export async function readRun(runDir: string): Promise<PastRun> {
       throw new NepiError(`${join(runDir, SUMMARY_FILE)} is not valid JSON: ${(error as Error).message}`);
     }
   }
-  const events = (eventsText ?? '')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as EventRecord];
-      } catch {
-        return []; // a line cut short by a crash
-      }
-    });
-  return { summary, events };
+  // a line cut short by a crash, and kinds written by a newer nepi, are skipped
+  const { events, conditions, tries } = parseEventLog(eventsText ?? '');
+  return { summary, events, conditions, tries };
 }

@@ -21,7 +21,16 @@ export interface RunSummary {
   readonly endedAt: string;
   readonly failures: readonly FailureSummary[];
   readonly resources: Readonly<
-    Record<string, { readonly type: string; readonly state: ResourceState; readonly times: Partial<Record<ResourceState, number>> }>
+    Record<
+      string,
+      {
+        readonly type: string;
+        readonly state: ResourceState;
+        readonly times: Partial<Record<ResourceState, number>>;
+        /** What the resource measured (StepContext.results), when it measured anything. */
+        readonly results?: Readonly<Record<string, unknown>>;
+      }
+    >
   >;
 }
 

@@ -13,12 +13,37 @@ export interface TraceOptions {
 }
 
 /**
+ * Where a trace is read from while its file is not local yet: a remote application's output
+ * is read from its host while it runs (`src/backends/ssh`), then copied to `path` at release.
+ * `read` is asked for 'all', 'size' and 'stream' (with block and offset checked); 'path'
+ * stays the local path.
+ */
+export interface TraceSource {
+  read(attr: 'all' | 'size' | 'stream', block: number, offset: number): Promise<string | number>;
+}
+
+const sources = new Map<string, TraceSource>();
+
+/** Read the trace at local `path` from `source` from now on; `undefined` goes back to the file. */
+export function setTraceSource(path: string, source: TraceSource | undefined): void {
+  if (source) sources.set(path, source);
+  else sources.delete(path);
+}
+
+/**
  * Read the trace at `path`. 'stream' returns `block` bytes from byte `offset * block`,
  * decoded as UTF-8 (a character cut by the block edge comes out damaged: read binary traces
  * through their 'path').
  */
 export async function readTrace(path: string, options: TraceOptions = {}): Promise<string | number> {
   const attr = options.attr ?? 'all';
+  const source = attr === 'path' ? undefined : sources.get(path);
+  if (source) {
+    const block = options.block ?? 4096;
+    const offset = options.offset ?? 0;
+    if (attr === 'stream') checkBlock(block, offset);
+    if (attr === 'all' || attr === 'size' || attr === 'stream') return source.read(attr, block, offset);
+  }
   switch (attr) {
     case 'path':
       return path;
@@ -32,8 +57,7 @@ export async function readTrace(path: string, options: TraceOptions = {}): Promi
     case 'stream': {
       const block = options.block ?? 4096;
       const offset = options.offset ?? 0;
-      if (!Number.isInteger(block) || block <= 0) throw new TypeError(`Expected \`block\` to be a positive integer, got \`${block}\``);
-      if (!Number.isInteger(offset) || offset < 0) throw new TypeError(`Expected \`offset\` to be a non-negative integer, got \`${offset}\``);
+      checkBlock(block, offset);
       const file = await open(path, 'r').catch(() => undefined);
       if (!file) return '';
       try {
@@ -47,4 +71,9 @@ export async function readTrace(path: string, options: TraceOptions = {}): Promi
     default:
       throw new TypeError(`unknown trace attr '${String(attr)}': expected all, stream, path or size`);
   }
+}
+
+function checkBlock(block: number, offset: number): void {
+  if (!Number.isInteger(block) || block <= 0) throw new TypeError(`Expected \`block\` to be a positive integer, got \`${block}\``);
+  if (!Number.isInteger(offset) || offset < 0) throw new TypeError(`Expected \`offset\` to be a non-negative integer, got \`${offset}\``);
 }

@@ -179,6 +179,7 @@ function derive(
     steps,
     ...(skipStep ? { skipStep } : {}),
     ...(type.probe ? { probe: type.probe } : {}),
+    ...(type.ownTimeout ? { ownTimeout: type.ownTimeout } : {}),
   });
 }
 

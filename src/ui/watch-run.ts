@@ -35,6 +35,9 @@ export interface Watch {
 export async function prepareWatch(flags: WatchFlags, log: NodeJS.WritableStream): Promise<Watch> {
   // a bad --port is an error before the file is even loaded
   const port = parsePort(flags.port);
+  if (!flags.ui && !flags.inspect && (flags.port !== undefined || flags.uiExit)) {
+    throw new NepiError(`${flags.port !== undefined ? '--port' : '--ui-exit'} needs --ui or --inspect`);
+  }
   let server: LocalServer | undefined;
   let view: LiveView | undefined;
   let inspect: ReturnType<typeof deferredBridge> | undefined;

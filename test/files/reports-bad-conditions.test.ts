@@ -37,7 +37,7 @@ const cases: [string, string[], (lines: string[]) => string][] = [
   [
     'an unknown key',
     client('{ action: START, group: server, state: STARTED, after: 1s }'),
-    (l) => `${at(l, 8, 'after')}: resources.client.conditions[0].after: unknown key 'after': expected action, group, state or time`,
+    (l) => `${at(l, 8, 'after')}: resources.client.conditions[0].after: unknown key 'after': expected action, group, state, time, timeout or onTimeout`,
   ],
   [
     'a misspelt key',

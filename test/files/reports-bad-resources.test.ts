@@ -26,7 +26,7 @@ const cases: [string, string[], (lines: string[]) => string][] = [
   [
     'an unknown resource key with no near one',
     ['resources:', '  node:', '    type: dummy::Node', '    colour: red'],
-    (l) => `${at(l, 4, 'colour')}: resources.node.colour: unknown key 'colour': expected type, connect, attributes or conditions`,
+    (l) => `${at(l, 4, 'colour')}: resources.node.colour: unknown key 'colour': expected type, connect, attributes, conditions or plan`,
   ],
   [
     'an empty resource name',

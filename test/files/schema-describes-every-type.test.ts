@@ -35,7 +35,7 @@ describe('the experiment JSON Schema', () => {
     expect(s['required']).toEqual(['resources']);
     expect(s['additionalProperties']).toBe(false);
     expect(s['properties'].resources.additionalProperties).toEqual({ $ref: '#/$defs/resource' });
-    expect(Object.keys(s['$defs'].resource.properties)).toEqual(['type', 'connect', 'attributes', 'conditions']);
+    expect(Object.keys(s['$defs'].resource.properties)).toEqual(['type', 'connect', 'attributes', 'conditions', 'plan']);
   });
 
   it('offers every registered type with its help, and its attributes once the type is chosen', () => {
@@ -52,7 +52,7 @@ describe('the experiment JSON Schema', () => {
     });
     const attributes = s['$defs']['attributes.test::Kinds'];
     expect(attributes.additionalProperties).toBe(false);
-    expect(Object.keys(attributes.properties)).toEqual(['colour', 'count', 'critical', 'env', 'name', 'ratio', 'wait']);
+    expect(Object.keys(attributes.properties)).toEqual(['colour', 'count', 'critical', 'deployTimeout', 'env', 'name', 'ratio', 'retries', 'retryDelay', 'startTimeout', 'stopTimeout', 'wait']);
     expect(attributes.properties.name).toEqual({ description: 'A name.', type: 'string' });
     expect(attributes.properties.count).toEqual({ description: 'A count. Default: 1.', type: 'integer', minimum: 1, maximum: 10, default: 1 });
     expect(attributes.properties.colour).toEqual({ description: 'A colour. Default: "red".', enum: ['red', 'blue'], default: 'red' });

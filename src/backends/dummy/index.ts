@@ -5,7 +5,14 @@
 import type { StepName } from '../../../machines/lifecycle.js';
 import type { AttributeSpec } from '../../resources/attributes.js';
 import { registerResourceType } from '../../resources/registry.js';
-import { defineResourceType, type ResourceView, type StepContext, type StepFunction } from '../../resources/resource-type.js';
+import {
+  defineResourceType,
+  type ReattachFunction,
+  type ReattachOutcome,
+  type ResourceView,
+  type StepContext,
+  type StepFunction,
+} from '../../resources/resource-type.js';
 
 const TIMED_STEPS = ['discover', 'provision', 'deploy', 'start', 'stop', 'release'] as const;
 
@@ -43,9 +50,30 @@ function timed(step: (typeof TIMED_STEPS)[number]): StepFunction {
 }
 
 async function run(ctx: StepContext): Promise<void> {
-  const ms = ctx.get('runTime') as number | undefined;
+  // resumed: only what was left of the run time when the controller died
+  const ms = (ctx.data['runLeft'] as number | undefined) ?? (ctx.get('runTime') as number | undefined);
   if (ms !== undefined && ms > 0) await ctx.sleep(ms);
   if (ctx.get('failAt') === 'run') throw new Error('dummy failure while running (failAt: run)');
+}
+
+/**
+ * Resume: a dummy that STARTED at `times.STARTED` still runs if its `runTime` has not passed
+ * since (its run waits only for the time left), and ended otherwise. A dummy recorded READY
+ * had started nothing (`gone`): its start runs again.
+ */
+function reattach(ctx: StepContext, recorded: Parameters<ReattachFunction>[1]): ReattachOutcome {
+  if (recorded.state === 'READY') return { status: 'gone', reason: 'a dummy keeps nothing between steps' };
+  if (recorded.state !== 'STARTED') return { status: 'running' };
+  const runTime = ctx.get('runTime') as number | undefined;
+  if (runTime === undefined) return { status: 'running' };
+  const left = (recorded.times?.['STARTED'] ?? ctx.clock.now()) + runTime - ctx.clock.now();
+  if (left > 0) {
+    ctx.data['runLeft'] = left;
+    return { status: 'running' };
+  }
+  return ctx.get('failAt') === 'run'
+    ? { status: 'ended', ok: false, reason: 'dummy failure while running (failAt: run)' }
+    : { status: 'ended', ok: true };
 }
 
 /** Zero-time steps that do not fail are skipped: they cost no actor. */
@@ -64,6 +92,7 @@ export const DummyNode = defineResourceType({
   connectsTo: ['dummy::Application'],
   steps,
   skipStep,
+  reattach,
 });
 
 export const DummyApplication = defineResourceType({
@@ -74,6 +103,7 @@ export const DummyApplication = defineResourceType({
   dependsOn: ['dummy::Node'],
   steps,
   skipStep,
+  reattach,
 });
 
 registerResourceType(DummyNode);

@@ -1,0 +1,409 @@
+/**
+ * A `linux::Application` on a remote linux::Node, over the node's SSH connection (host.ts).
+ *
+ * On the host it lives in `~/.nepi/<expId>/<runId>/<guid>/`: `command`, `stdin`, the wrapper
+ * (`wrapper.sh`, see ../local/process-wrapper.ts), `pid`, `stdout`, `stderr` and, once it
+ * ended, `exit-status`. start launches the wrapper detached (`setsid`, input and output on
+ * files), so it survives a dropped connection; the pid and its start time come back and are
+ * recorded locally in `<runDir>/<guid>/process.json`. run waits for the host's monitor to
+ * report its end (monitor.ts). stop sends SIGTERM to its process group, SIGKILL after
+ * `stopTimeout`. release kills what is left of the group, copies stdout and stderr into the
+ * local run directory and removes the folder from the host.
+ */
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { basename, posix } from 'node:path';
+import type { StepName } from '../../../machines/lifecycle.js';
+import type { ProbeContext, ReattachOutcome, ResourceView, StepContext } from '../../resources/resource-type.js';
+import { substitute, tailLines, type AppExecutor, type Launch } from '../local/executor.js';
+import { failureMessage } from '../local/local-executor.js';
+import { processRecordPath, readProcessRecord, writeProcessRecord } from '../local/process-record.js';
+import { parseExitStatus, WRAPPER_SCRIPT, type Exit } from '../local/process-wrapper.js';
+import type { SshHost } from './host.js';
+import { closeHost, hostFor, openHost } from './hosts.js';
+import { followTraces, unfollowTraces } from './remote-traces.js';
+import { bash, GROUP_ALIVE_FUNCTION, isShellName, quote, writeFileCommand } from './shell.js';
+
+const EXIT_FILE = 'exit-status';
+const TRACES = ['stdout', 'stderr'] as const;
+
+/** What `ctx.data.process` holds for a remote application. */
+export interface RemoteProcess {
+  /** The node's hostname. */
+  readonly host: string;
+  readonly pid: number;
+  readonly pgid: number;
+  readonly startTime: string;
+  readonly exitFile: string;
+  /** Resolves with its exit (undefined: it left no status) once the host reports its end. */
+  readonly exited: Promise<Exit | undefined>;
+  ended: boolean;
+  exit?: Exit | undefined;
+}
+
+function nodeOf(resource: { connections(type?: string): readonly ResourceView[]; guid: string }): ResourceView {
+  const node = resource.connections('linux::Node')[0];
+  if (!node) throw new Error(`'${resource.guid}' is not connected to a linux::Node`);
+  return node;
+}
+
+/** `~/.nepi/<expId>/<runId>` on the host (absolute). */
+export function remoteRunDir(host: SshHost, ctx: { expId: string; runId: string }): string {
+  return posix.join(host.home, '.nepi', ctx.expId, ctx.runId);
+}
+
+async function connected(ctx: StepContext): Promise<SshHost> {
+  const host = hostFor(nodeOf(ctx), ctx.runDir);
+  await host.connect(ctx.signal);
+  return host;
+}
+
+function appDirOf(host: SshHost, ctx: StepContext): string {
+  const dir = posix.join(remoteRunDir(host, ctx), ctx.guid);
+  ctx.data['remoteDir'] = dir;
+  return dir;
+}
+
+/**
+ * Remote work a step started: an aborted step does not stop a command already sent, so the
+ * release waits for it before it cleans up (or the folder could be made again after).
+ */
+function inFlight<T>(ctx: StepContext, work: Promise<T>): Promise<T> {
+  const pending = (ctx.data['inFlight'] as Set<Promise<unknown>> | undefined) ?? new Set<Promise<unknown>>();
+  ctx.data['inFlight'] = pending;
+  const settled = work.then(
+    () => {},
+    () => {},
+  );
+  pending.add(settled);
+  void settled.then(() => pending.delete(settled));
+  return work;
+}
+
+async function settleInFlight(ctx: StepContext): Promise<void> {
+  const pending = ctx.data['inFlight'] as Set<Promise<unknown>> | undefined;
+  if (pending) await Promise.all(pending);
+}
+
+function processOf(data: Readonly<Record<string, unknown>>): RemoteProcess | undefined {
+  return data['process'] as RemoteProcess | undefined;
+}
+
+function tracePairs(ctx: StepContext, dir: string): Array<{ name: string; remote: string; local: string }> {
+  return TRACES.filter((name) => ctx.traceEnabled(name)).map((name) => ({ name, remote: posix.join(dir, name), local: ctx.tracePath(name) }));
+}
+
+function upload(ctx: StepContext, files: readonly string[]): Promise<void> {
+  return inFlight(ctx, uploadFiles(ctx, files));
+}
+
+async function uploadFiles(ctx: StepContext, files: readonly string[]): Promise<void> {
+  const host = await connected(ctx);
+  const dir = appDirOf(host, ctx);
+  await check(host, `mkdir -p ${quote(dir)}`, 'create the application folder');
+  const sftp = await host.sftp(ctx.signal);
+  for (const file of files) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(file).isDirectory();
+    } catch {
+      throw new Error(`file '${file}' (attribute files) does not exist`);
+    }
+    const target = posix.join(dir, basename(file));
+    if (isDirectory) await uploadDirectory(host, file, target);
+    else
+      await new Promise<void>((resolve, reject) =>
+        sftp.fastPut(file, target, (error) => (error ? reject(new Error(`uploading '${file}' to ${host.target}:${target} failed: ${error.message}`)) : resolve())),
+      );
+  }
+}
+
+/** A folder goes over as a tar stream: one session, however many files. */
+async function uploadDirectory(host: SshHost, local: string, remote: string): Promise<void> {
+  const { execFileSync } = await import('node:child_process');
+  const tar = execFileSync('tar', ['-C', local, '-cf', '-', '.'], { maxBuffer: 1 << 30 });
+  const result = await host.exec(`mkdir -p ${quote(remote)} && tar -C ${quote(remote)} -xf -`, {
+    stdin: tar,
+  });
+  if (result.code !== 0) throw new Error(`uploading folder '${local}' to ${host.target}:${remote} failed: ${result.stderr.trim()}`);
+}
+
+/** The `depends` commands already run (or running) on each remote node, by the node's resource. */
+const dependsRun = new WeakMap<ResourceView, Map<string, Promise<void>>>();
+
+function depends(ctx: StepContext, commands: readonly string[]): Promise<void> {
+  return inFlight(ctx, runDepends(ctx, commands));
+}
+
+async function runDepends(ctx: StepContext, commands: readonly string[]): Promise<void> {
+  const node = nodeOf(ctx);
+  const host = await connected(ctx);
+  const runDir = remoteRunDir(host, ctx);
+  const done = dependsRun.get(node) ?? new Map<string, Promise<void>>();
+  dependsRun.set(node, done);
+  for (const command of commands) {
+    let running = done.get(command);
+    if (!running) {
+      running = host.exec(`mkdir -p ${quote(runDir)} && cd ${quote(runDir)} && bash -c ${quote(command)}`).then((result) => {
+        if (result.code === 0) return;
+        const tail = tailLines(result.stderr);
+        throw new Error(`depends command '${command}' exited with code ${result.code} on ${host.target}${tail ? `; stderr ends with:\n${tail}` : ''}`);
+      });
+      done.set(command, running);
+      running.catch(() => done.delete(command));
+    }
+    await running;
+  }
+}
+
+function startScript(ctx: StepContext, launch: Launch, runDir: string, dir: string): string {
+  const command = substitute(launch.command, { runDir, appDir: dir });
+  const env: Record<string, string> = { NEPI_RUN_DIR: runDir, NEPI_APP_DIR: dir, NEPI_GUID: ctx.guid, ...launch.env };
+  for (const name of Object.keys(env)) {
+    if (!isShellName(name)) throw new Error(`env: '${name}' is not a valid environment variable name`);
+  }
+  const D = quote(dir);
+  const output = (name: string) => (ctx.traceEnabled(name) ? `${D}/${name}` : '/dev/null');
+  return [
+    'set -e',
+    `mkdir -p ${D}`,
+    `cd ${D}`,
+    `rm -f ${EXIT_FILE} ${EXIT_FILE}.tmp`,
+    writeFileCommand('command', command),
+    writeFileCommand('wrapper.sh', WRAPPER_SCRIPT),
+    launch.stdin === undefined ? 'rm -f stdin' : writeFileCommand('stdin', launch.stdin),
+    ...Object.entries(env).map(([name, value]) => `export ${name}=${quote(value)}`),
+    `cd ${launch.workdir === undefined ? D : quote(launch.workdir)}`,
+    `setsid bash ${D}/wrapper.sh ${D}/${EXIT_FILE} "$(cat ${D}/command)" < ${launch.stdin === undefined ? '/dev/null' : `${D}/stdin`} > ${output('stdout')} 2> ${output('stderr')} &`,
+    'pid=$!',
+    `echo $pid > ${D}/pid`,
+    's=$(cat /proc/$pid/stat 2>/dev/null) || s=""',
+    's=${s##*) }',
+    'set -- $s',
+    'echo "$pid ${20}"',
+  ].join('\n');
+}
+
+async function start(ctx: StepContext, launch: Launch): Promise<void> {
+  const host = await connected(ctx);
+  const runDir = remoteRunDir(host, ctx);
+  const dir = appDirOf(host, ctx);
+  const script = startScript(ctx, launch, runDir, dir);
+  // not aborted with the step: once launched, its pid must come back for the release to kill it
+  const launching = inFlight(ctx, host.exec('bash -s', { stdin: script }));
+  const result = await launching;
+  const match = /^(\d+) ?(\d*)\s*$/m.exec(result.stdout);
+  if (result.code !== 0 || !match) {
+    throw new Error(`cannot start the command on ${host.target} (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+  }
+  const pid = Number(match[1]);
+  ctx.dir();
+  const process = follow(ctx, host, { pid, startTime: match[2] ?? '', exitFile: posix.join(dir, EXIT_FILE) });
+  writeProcessRecord(processRecordPath(ctx.runDir, ctx.guid), {
+    host: host.options.hostname,
+    pid: process.pid,
+    pgid: process.pgid,
+    startTime: process.startTime,
+    exitFile: process.exitFile,
+  });
+}
+
+/** Watch a launched (or found again) process: its end, and its traces while it runs. */
+function follow(ctx: StepContext, host: SshHost, found: { pid: number; startTime: string; exitFile: string }): RemoteProcess {
+  const dir = posix.dirname(found.exitFile);
+  ctx.data['remoteDir'] = dir;
+  const exited = host.watch(found);
+  const process: RemoteProcess = { ...found, host: host.options.hostname, pgid: found.pid, exited, ended: false };
+  exited.then(
+    (exit) => {
+      process.ended = true;
+      process.exit = exit;
+    },
+    () => {},
+  );
+  ctx.data['process'] = process;
+  followTraces(host, tracePairs(ctx, dir));
+  return process;
+}
+
+async function run(ctx: StepContext): Promise<void> {
+  const process = processOf(ctx.data);
+  if (!process) throw new Error('no process was started');
+  const host = hostFor(nodeOf(ctx), ctx.runDir);
+  let exit: Exit | undefined;
+  try {
+    exit = await untilAborted(process.exited, ctx.signal);
+  } catch (error) {
+    if (ctx.signal.aborted) return;
+    throw new Error(`cannot follow process ${process.pid} on its node: ${(error as Error).message}`, { cause: error });
+  }
+  if (ctx.signal.aborted || exit?.code === 0) return;
+  const dir = ctx.data['remoteDir'] as string;
+  const tail = ctx.traceEnabled('stderr')
+    ? await host
+        .exec(`tail -n 5 ${quote(posix.join(dir, 'stderr'))}`)
+        .then((result) => tailLines(result.stdout))
+        .catch(() => '')
+    : '';
+  throw new Error(failureMessage(exit ?? { code: null, signal: null }, tail));
+}
+
+async function stop(ctx: StepContext): Promise<void> {
+  const process = processOf(ctx.data);
+  if (!process || process.ended) return;
+  const host = hostFor(nodeOf(ctx), ctx.runDir);
+  await host.exec(`kill -TERM -- -${process.pgid} 2>/dev/null; true`);
+  const grace = ctx.get('stopTimeout') as number;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([process.exited.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, grace)))]);
+  clearTimeout(timer);
+  await killGroup(host, process.pgid);
+  host.ended(process.exitFile, undefined);
+}
+
+/** SIGKILL the group and wait (up to 5 s) until none of it is left. */
+async function killGroup(host: SshHost, pgid: number): Promise<void> {
+  const result = await host.exec(
+    bash(`${GROUP_ALIVE_FUNCTION}\nkill -KILL -- -${pgid} 2>/dev/null; for i in $(seq 100); do group_alive ${pgid} || exit 0; sleep 0.05; done; exit 1`),
+  );
+  if (result.code !== 0) throw new Error(`process group ${pgid} on ${host.target} is still alive after SIGKILL`);
+}
+
+async function release(ctx: StepContext): Promise<void> {
+  await settleInFlight(ctx);
+  const dir = ctx.data['remoteDir'] as string | undefined;
+  if (dir === undefined) return; // nothing was made on the host
+  const node = nodeOf(ctx);
+  const host = openHost(node, ctx.runDir) ?? hostFor(node, ctx.runDir);
+  const process = processOf(ctx.data);
+  const traces = process ? tracePairs(ctx, dir) : [];
+  try {
+    await host.connect();
+    // one session: kill what is left of the group, send the traces back as a tar stream, remove the folder
+    const copy = traces.length > 0 ? extractInto(ctx.dir()) : undefined;
+    const result = await host.exec(bash(releaseScript(process?.pgid, dir, traces.map((trace) => trace.name))), copy ? { stdout: copy.stdin } : {});
+    if (copy) await copy.done;
+    if (result.code !== 0) throw new Error(result.stderr.trim() || `exit ${result.code}`);
+    if (process) host.ended(process.exitFile, undefined);
+  } catch (error) {
+    const left = process ? `process group ${process.pgid} may still run there and ` : '';
+    throw new Error(`cannot clean up on ${host.target}: ${left}${dir} is left behind: ${(error as Error).message}`, { cause: error });
+  } finally {
+    unfollowTraces(traces);
+  }
+}
+
+function releaseScript(pgid: number | undefined, dir: string, traces: readonly string[]): string {
+  const D = quote(dir);
+  return [
+    ...(pgid === undefined
+      ? []
+      : [
+          GROUP_ALIVE_FUNCTION,
+          `kill -KILL -- -${pgid} 2>/dev/null`,
+          'i=0',
+          `while group_alive ${pgid}; do`,
+          '  i=$((i + 1))',
+          `  if [ $i -gt 100 ]; then echo "process group ${pgid} is still alive after SIGKILL" >&2; exit 3; fi`,
+          '  sleep 0.05',
+          'done',
+        ]),
+    `if cd ${D} 2>/dev/null; then`,
+    '  set --',
+    `  for f in ${traces.join(' ')}; do [ -e "$f" ] && set -- "$@" "$f"; done`,
+    // an empty archive when there is nothing: the local tar always gets an archive
+    '  tar -cf - "$@" --files-from /dev/null',
+    `  cd / && rm -rf ${D}`,
+    'fi',
+    'exit 0',
+  ].join('\n');
+}
+
+/** A local `tar -x` into `dir`: what the release's session sends back. */
+function extractInto(dir: string): { stdin: NodeJS.WritableStream; done: Promise<void> } {
+  const tar = spawn('tar', ['-x', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  tar.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  tar.stdin.on('error', () => {});
+  const done = new Promise<void>((resolve, reject) =>
+    tar.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`copying the traces into ${dir} failed: ${stderr.trim() || `tar exit ${code}`}`)))),
+  );
+  return { stdin: tar.stdin, done };
+}
+
+/** On the host: the live members of the group, and whether the folder is still there. */
+const PROBE_SCRIPT = (pgid: number, dir: string) =>
+  [
+    `for f in /proc/[0-9]*/stat; do`,
+    `  s=$(cat "$f" 2>/dev/null) || continue; p=\${s%% *}; s=\${s##*) }; set -- $s`,
+    `  [ "$3" = ${pgid} ] && [ "$1" != Z ] && echo "pid $p"`,
+    `done`,
+    dir ? `[ -e ${quote(dir)} ] && echo dir; true` : 'true',
+  ].join('\n');
+
+async function probe(resource: ProbeContext): Promise<string[]> {
+  const process = processOf(resource.data);
+  const dir = (resource.data['remoteDir'] as string | undefined) ?? '';
+  if (!process && !dir) return [];
+  const node = nodeOf(resource);
+  const existing = openHost(node, resource.runDir);
+  const host = existing ?? hostFor(node, resource.runDir);
+  try {
+    await host.connect();
+    const result = await host.exec(bash(PROBE_SCRIPT(process?.pgid ?? 0, dir)));
+    const pids = [...result.stdout.matchAll(/^pid (\d+)$/gm)].map((m) => m[1]);
+    const found: string[] = [];
+    if (process && pids.length > 0) found.push(`process group ${process.pgid} of '${resource.guid}' still runs on ${host.target}: pid ${pids.join(', ')}`);
+    if (/^dir$/m.test(result.stdout)) found.push(`folder ${dir} of '${resource.guid}' is still on ${host.target}`);
+    return found;
+  } finally {
+    if (!existing) closeHost(node, resource.runDir);
+  }
+}
+
+/** Find the process `process.json` recorded, on its host. */
+async function reattach(ctx: StepContext, _recorded: { readonly state: string; readonly step?: StepName }): Promise<ReattachOutcome> {
+  const path = processRecordPath(ctx.runDir, ctx.guid);
+  const record = readProcessRecord(path);
+  const host = hostFor(nodeOf(ctx), ctx.runDir);
+  try {
+    await host.connect(ctx.signal);
+  } catch (error) {
+    return { status: 'gone', reason: `cannot look for it: ${(error as Error).message}` };
+  }
+  const runDir = remoteRunDir(host, ctx);
+  ctx.data['remoteDir'] = posix.join(runDir, ctx.guid);
+  if (!record) return { status: 'gone', reason: `no process was recorded for '${ctx.guid}' (${path} is missing or unreadable)` };
+  const check = await host.exec(
+    bash(`s=$(cat /proc/${record.pid}/stat 2>/dev/null) && s=\${s##*) } && set -- $s && [ "$1" != Z ] && [ -z ${quote(record.startTime)} -o "\${20}" = ${quote(record.startTime)} ] && echo running; cat ${quote(record.exitFile)} 2>/dev/null; true`),
+  );
+  if (/^running$/m.test(check.stdout)) {
+    follow(ctx, host, record);
+    return { status: 'running' };
+  }
+  const exit = parseExitStatus(check.stdout);
+  const ended: RemoteProcess = { ...record, host: record.host, exited: Promise.resolve(exit), ended: true, exit };
+  ctx.data['process'] = ended;
+  if (exit?.code === 0) return { status: 'ended', ok: true };
+  if (!exit) return { status: 'ended', ok: false, reason: `process ${record.pid} on ${host.target} ended while no controller watched it and left no exit status` };
+  return { status: 'ended', ok: false, reason: failureMessage(exit, '') };
+}
+
+/** Run `command`, to its end even if the step is aborted meanwhile (the release waits for it). */
+async function check(host: SshHost, command: string, what: string): Promise<void> {
+  const result = await host.exec(command);
+  if (result.code !== 0) throw new Error(`cannot ${what} on ${host.target}: ${result.stderr.trim()}`);
+}
+
+export const remoteExecutor: AppExecutor = { upload, depends, start, run, stop, release, probe, reattach };
+
+
+/** `promise`, or a rejection as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,0 +1,39 @@
+/** Building shell text for remote hosts: quoting and carrying bytes through base64. */
+
+/** `text` as one single-quoted word of a POSIX shell. */
+export function quote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A shell command that writes `content` to `path` byte for byte (base64 carries any byte). */
+export function writeFileCommand(path: string, content: string): string {
+  return `printf %s ${quote(Buffer.from(content).toString('base64'))} | base64 -d > ${path}`;
+}
+
+/** Whether `name` can be an environment variable of a shell. */
+export function isShellName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
+
+/**
+ * `group_alive PGID`: whether a process of the group runs on the host, read from /proc.
+ * Zombies do not count: an orphaned wrapper stays one until the host's init reaps it, and
+ * `kill -0 -- -PGID` would still find it.
+ */
+export const GROUP_ALIVE_FUNCTION = [
+  'group_alive() {',
+  '  local pg=$1 f s',
+  '  for f in /proc/[0-9]*/stat; do',
+  '    { read -r s < "$f"; } 2>/dev/null || continue',
+  '    s=${s##*) }',
+  '    set -- $s',
+  '    [ "$3" = "$pg" ] && [ "$1" != Z ] && return 0',
+  '  done',
+  '  return 1',
+  '}',
+].join('\n');
+
+/** A command that runs `script` with bash, whatever the user's login shell. */
+export function bash(script: string): string {
+  return `bash -c ${quote(script)}`;
+}
