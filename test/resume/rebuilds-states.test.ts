@@ -1,16 +1,16 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DummyApplication, DummyNode, type ExperimentController } from '../../src/index.js';
 import { TypeRegistry } from '../../src/resources/registry.js';
 import { defineResourceType, type ReattachFunction } from '../../src/resources/resource-type.js';
 import { enteredAt, records, resumeAndFinish, runAndCrash, tempRuns } from './support.js';
 
-let runs = tempRuns();
-afterEach(() => {
-  runs.cleanup();
+let runs: ReturnType<typeof tempRuns>;
+beforeEach(() => {
   runs = tempRuns();
 });
+afterEach(() => runs.cleanup());
 
 function nodeAnd(ec: ExperimentController, apps: Record<string, Record<string, unknown>>, type = 'dummy::Application'): void {
   ec.registerResource('dummy::Node', {}, { name: 'node' });

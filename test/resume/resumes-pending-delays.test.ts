@@ -1,15 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExperimentController } from '../../src/index.js';
 import { VirtualClock } from '../../src/testing/index.js';
 import { enteredAt, records, resumeAndFinish, runAndCrash, tempRuns } from './support.js';
 
-let runs = tempRuns();
-afterEach(() => {
-  runs.cleanup();
+let runs: ReturnType<typeof tempRuns>;
+beforeEach(() => {
   runs = tempRuns();
 });
+afterEach(() => runs.cleanup());
 
 /** node; a1 runs 5 s; a2 starts 3 s after a1 STARTED and runs 1 s. */
 function build(ec: ExperimentController): void {
