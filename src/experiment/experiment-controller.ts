@@ -517,14 +517,21 @@ export class ExperimentController {
       this.deploy();
       const ending = this.endingResources();
       const done = ending.length > 0 ? this.waitFinished(ending) : this.waitStarted();
-      const interrupted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+      let onAbort: (() => void) | undefined;
+      const interrupted = new Promise<void>((resolve) => {
+        onAbort = resolve;
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
       // a run that can make no more progress fails what it still waits for (docs/reliability.md)
       const stopWatching = watchStall(this.#actor, () => this.#failStranded(ending.length > 0 ? ending : this.resources, ending.length > 0 ? 'STOPPED' : 'STARTED'));
       await Promise.race([done, interrupted])
         .catch((error: unknown) => {
           if (!(error instanceof ExperimentAbortedError)) throw error;
         })
-        .finally(stopWatching);
+        .finally(() => {
+          stopWatching();
+          if (onAbort) signal?.removeEventListener('abort', onAbort); // one signal may serve many runs
+        });
     }
     return this.shutdown();
   }
