@@ -32,7 +32,8 @@ export function writeProcessRecord(path: string, record: ProcessRecord): void {
 export function readProcessRecord(path: string): ProcessRecord | undefined {
   try {
     const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<ProcessRecord>;
-    if (typeof value.pid !== 'number' || typeof value.pgid !== 'number' || typeof value.exitFile !== 'string') return undefined;
+    // a pid or pgid of 0 or 1 would make `kill -- -PGID` hit the cleaner itself or every process
+    if (!isProcessId(value.pid) || !isProcessId(value.pgid) || typeof value.exitFile !== 'string') return undefined;
     return {
       host: String(value.host ?? 'local'),
       pid: value.pid,
@@ -54,4 +55,8 @@ export function localStartTime(pid: number): string {
   } catch {
     return '';
   }
+}
+
+function isProcessId(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) > 1;
 }

@@ -12,6 +12,10 @@
  * reset to its default in the child). A SIGKILL of the group kills the wrapper too: then no
  * exit file is written.
  *
+ * The status is written in place (one small write, no temporary file and `mv`: a fork and
+ * exec fewer per application); a reader that may race with it (the SSH monitor) waits for the
+ * file to be non-empty.
+ *
  * Arguments: `$1` the exit file, `$2` the command.
  */
 import { constants } from 'node:os';
@@ -20,7 +24,7 @@ export const WRAPPER_SCRIPT = [
   'trap : TERM INT HUP QUIT',
   'bash -c "$2"',
   's=$?',
-  'printf \'%s\\n\' "$s" > "$1.tmp" && mv -f "$1.tmp" "$1"',
+  'printf \'%s\\n\' "$s" > "$1"',
   'trap - TERM INT HUP QUIT',
   'if [ "$s" -gt 128 ]; then kill -s "$(kill -l "$s")" $$ 2>/dev/null; fi',
   'exit "$s"',

@@ -3,7 +3,7 @@
  * session is held per running application. It runs a small bash loop on the host, fed on its
  * standard input with `watch <pid> <startTime> <exitFile>` lines; every 0.2 s it checks
  * each watched process (`/proc/<pid>/stat`, with the start time telling a reused pid apart)
- * and prints `exit <status> <exitFile>` once the exit file is there, or `gone <exitFile>` when
+ * and prints `exit <status> <exitFile>` once the exit file is written (non-empty), or `gone <exitFile>` when
  * the process ended without writing one (killed with SIGKILL). The loop ends with its input:
  * when the controller or the connection goes away.
  *
@@ -17,7 +17,7 @@ export const MONITOR_SCRIPT = [
   "declare -A w",
   "alive() {",
   "  local st=$2 s",
-  "  s=$(cat \"/proc/$1/stat\" 2>/dev/null) || return 1",
+  "  { read -r s < \"/proc/$1/stat\"; } 2>/dev/null || return 1",
   "  s=${s##*) }",
   "  set -- $s",
   "  [ \"$1\" != Z ] && { [ -z \"$st\" ] || [ \"${20}\" = \"$st\" ]; }",
@@ -35,9 +35,9 @@ export const MONITOR_SCRIPT = [
   "  fi",
   "  for f in \"${!w[@]}\"; do",
   "    set -- ${w[$f]}",
-  "    if [ -e \"$f\" ] || ! alive \"$1\" \"$2\"; then",
-  "      if [ -e \"$f\" ]; then echo \"exit $(cat \"$f\") $f\"; else echo \"gone $f\"; fi",
-  "      unset \"w[$f]\"",
+  "    if [ -s \"$f\" ] || ! alive \"$1\" \"$2\"; then",
+  "      if [ -s \"$f\" ]; then { read -r c < \"$f\"; } 2>/dev/null; echo \"exit $c $f\"; else echo \"gone $f\"; fi",
+  "      unset -v 'w[$f]'",
   "    fi",
   "  done",
   "done",
