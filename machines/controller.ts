@@ -109,7 +109,15 @@ export type ControllerEvent =
       timeout?: number;
       onTimeout?: OnTimeout;
     }
-  | { type: 'deploy'; guids: readonly string[]; group: string; waitAllReady: boolean; autoStart: boolean }
+  | {
+      type: 'deploy';
+      guids: readonly string[];
+      group: string;
+      waitAllReady: boolean;
+      autoStart: boolean;
+      /** When the actions were requested (default: now); a resume passes the original time. */
+      at?: number;
+    }
   | { type: 'request'; guid: string; action: 'START' | 'STOP' }
   | { type: 'release'; guids: readonly string[] }
   | {
@@ -156,7 +164,9 @@ function dispatch(context: ControllerContext, enqueue: Enqueue, self: AnyActorRe
   const now = context.now();
   const started = context.index.startedTimeouts;
   if (started.length > 0) {
-    for (const ct of started) context.deadlines.push({ at: now + ct.timeout, seq: context.timer.seq++, gate: ct.gate, timeout: ct });
+    for (const ct of started) {
+      context.deadlines.push({ at: (ct.startedAt ?? now) + ct.timeout, seq: context.timer.seq++, gate: ct.gate, timeout: ct });
+    }
     started.length = 0;
   }
   for (const gate of opened) {
@@ -310,13 +320,13 @@ export const controllerMachine = setup({
     },
     deploy: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'deploy') return;
-      const { opened, doomed } = context.index.deploy(event.guids, event);
+      const { opened, doomed } = context.index.deploy(event.guids, { ...event, at: event.at ?? context.now() });
       for (const { guid, dependency } of doomed) failForDependency(context, enqueue, guid, dependency, undefined);
       dispatch(context, enqueue, self, opened);
     }),
     request: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'request') return;
-      dispatch(context, enqueue, self, context.index.request(event.guid, event.action));
+      dispatch(context, enqueue, self, context.index.request(event.guid, event.action, context.now()));
     }),
     release: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'release') return;

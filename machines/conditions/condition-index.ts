@@ -45,6 +45,11 @@ export interface ConditionTimeout {
   readonly onTimeout: OnTimeout;
   started: boolean;
   settled: boolean;
+  /**
+   * When its clock started, when the index knows (the request's time, or the resource's
+   * arrival in the state the action needs, whichever is later); unset: the controller's now.
+   */
+  startedAt?: number;
 }
 
 export interface Gate {
@@ -251,14 +256,22 @@ export class ConditionIndex {
     return { outcome: 'skipped', opened: this.#tryOpen(gate, []) };
   }
 
-  /** Start the clocks of `gate`'s condition timeouts if the action is requested and the resource ready for it. */
-  #startTimeouts(gate: Gate): void {
+  /**
+   * Start the clocks of `gate`'s condition timeouts if the action is requested and the
+   * resource ready for it. With `at` (a request's or a state change's time), a clock starts
+   * at the later of `at` and the time the resource got ready: a resumed controller requests
+   * again at the original time, and the timeouts go on from there, not from the resume.
+   */
+  #startTimeouts(gate: Gate, at?: number): void {
     if (!gate.timeouts || !gate.requested || gate.status !== 'waiting') return;
     const self = SELF_REQUIREMENT[gate.action];
-    if (self !== undefined && this.get(gate.guid).rank < self) return;
+    const entry = this.get(gate.guid);
+    if (self !== undefined && entry.rank < self) return;
+    const startedAt = at === undefined ? undefined : self === undefined ? at : Math.max(at, entry.reached[self] ?? at);
     for (const ct of gate.timeouts) {
       if (ct.started || ct.watch.satisfied) continue;
       ct.started = true;
+      if (startedAt !== undefined) ct.startedAt = startedAt;
       this.startedTimeouts.push(ct);
     }
   }
@@ -268,12 +281,12 @@ export class ConditionIndex {
     return this.get(guid).gates[action]?.conditions.some((w) => w.kind === 'condition') ?? false;
   }
 
-  /** Ask for an action. Returns the gate when it opened at once. */
-  request(guid: string, action: ResourceAction): Gate[] {
+  /** Ask for an action (at clock time `at`, when known). Returns the gate when it opened at once. */
+  request(guid: string, action: ResourceAction, at?: number): Gate[] {
     const gate = this.gate(guid, action);
     if (gate.status !== 'waiting' || gate.requested) return [];
     gate.requested = true;
-    this.#startTimeouts(gate);
+    this.#startTimeouts(gate, at);
     return this.#tryOpen(gate, []);
   }
 
@@ -303,7 +316,7 @@ export class ConditionIndex {
       if (gate && from < self && to >= self) {
         gate.pending--;
         gate.readyAt = Math.max(gate.readyAt, time);
-        if (to < FAILED_RANK) this.#startTimeouts(gate);
+        if (to < FAILED_RANK) this.#startTimeouts(gate, time);
         this.#tryOpen(gate, opened);
       }
     }
@@ -368,7 +381,7 @@ export class ConditionIndex {
   /** Put `guids` in deployment group `group` and ask for their actions. */
   deploy(
     guids: readonly string[],
-    options: { group: string; waitAllReady: boolean; autoStart: boolean },
+    options: { group: string; waitAllReady: boolean; autoStart: boolean; at?: number },
   ): { opened: Gate[]; doomed: { guid: string; dependency: string }[] } {
     const opened: Gate[] = [];
     const doomed: { guid: string; dependency: string }[] = [];
@@ -396,12 +409,12 @@ export class ConditionIndex {
         doomed.push({ guid, dependency });
         continue;
       }
-      opened.push(...this.request(guid, 'DEPLOY'));
+      opened.push(...this.request(guid, 'DEPLOY', options.at));
     }
     if (options.autoStart) {
       for (const guid of guids) {
-        opened.push(...this.request(guid, 'START'));
-        if (this.hasConditions(guid, 'STOP')) opened.push(...this.request(guid, 'STOP'));
+        opened.push(...this.request(guid, 'START', options.at));
+        if (this.hasConditions(guid, 'STOP')) opened.push(...this.request(guid, 'STOP', options.at));
       }
     }
     return { opened, doomed };

@@ -13,6 +13,7 @@ import { readCampaign, resumeCampaign, runExperiment } from '../campaign/run-exp
 import type { CampaignEvent, CampaignResult } from '../campaign/types.js';
 import type { IntervalMethod, StopOptions } from '../campaign/stop-rule.js';
 import { ExitCode } from './exit-codes.js';
+import { listenForInterrupt } from './interrupt.js';
 
 /** The `nepi run` flags that make a campaign, as commander hands them over. */
 export interface CampaignFlags {
@@ -195,26 +196,8 @@ function finish(result: CampaignResult): ExitCode {
 
 /** SIGINT/SIGTERM abort the run in progress (it is released); a second one exits at once. */
 function interruptible(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  let count = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    count++;
-    if (count === 1) {
-      process.stdout.write(`\n${signal}: releasing the run in progress, then stopping the campaign (again to force the exit)\n`);
-      controller.abort();
-    } else {
-      process.exit(ExitCode.INTERRUPTED);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
+  const { signal, stop } = listenForInterrupt(process.stdout, 'releasing the run in progress, then stopping the campaign');
+  return { signal, dispose: stop };
 }
 
 function optionalInteger(flag: string, text: string | undefined, key: string = flag): Record<string, number> {

@@ -5,6 +5,7 @@
 import { ExperimentController } from '../experiment/experiment-controller.js';
 import { ExitCode } from './exit-codes.js';
 import { formatSummary } from './format.js';
+import { listenForInterrupt } from './interrupt.js';
 import { showProgress, type ProgressMode } from './progress.js';
 
 export interface ResumeCommandOptions {
@@ -16,19 +17,7 @@ export async function resumeCommand(runDir: string, options: ResumeCommandOption
   const log = mode === 'json' ? process.stderr : process.stdout;
 
   // listening before the resume starts: a signal during it releases everything once it is done
-  const interrupt = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      log.write(`\n${signal}: releasing every resource (press Ctrl-C again to force the exit)\n`);
-      interrupt.abort();
-    } else {
-      process.exit(ExitCode.INTERRUPTED);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = listenForInterrupt(log);
 
   let progress: { stop(): void } | undefined;
   try {
@@ -45,7 +34,6 @@ export async function resumeCommand(runDir: string, options: ResumeCommandOption
     return summary.status === 'aborted' ? ExitCode.FAILED : ExitCode.OK;
   } finally {
     progress?.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.stop();
   }
 }

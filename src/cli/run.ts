@@ -3,6 +3,7 @@ import { loadExperimentFile } from '../files/load.js';
 import { isCampaign, runCampaignCommand, type CampaignFlags } from './campaign.js';
 import { formatSummary } from './format.js';
 import { ExitCode } from './exit-codes.js';
+import { listenForInterrupt } from './interrupt.js';
 import { showProgress, type ProgressMode } from './progress.js';
 import { prepareWatch, type WatchFlags } from '../ui/watch-run.js';
 
@@ -30,19 +31,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<Exi
     throw error;
   }
 
-  const interrupt = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      log.write(`\n${signal}: releasing every resource (press Ctrl-C again to force the exit)\n`);
-      interrupt.abort();
-    } else {
-      process.exit(ExitCode.INTERRUPTED); // the exit hook still kills every process group
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = listenForInterrupt(log); // a second Ctrl-C exits at once (130)
 
   const progress = showProgress(ec, mode, process.stdout);
   let summary;
@@ -52,8 +41,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<Exi
     log.write(`\n${formatSummary(summary)}\n`);
   } finally {
     progress.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.stop();
     // --ui: the finished run stays served until Ctrl-C (unless --ui-exit)
     await watch.finish(summary ?? { status: ec.status }, { interrupted: summary === undefined || interrupt.signal.aborted });
   }

@@ -9,6 +9,7 @@ import type { StepName } from '../../machines/lifecycle.js';
 import type { RunDirectory } from '../run/run-directory.js';
 import type { AttributeValue } from '../resources/attributes.js';
 import type { TryReport } from '../resources/step-runner.js';
+import { sleep } from '../time/sleep.js';
 import { matchesType, type ResourceType, type ResourceView, type StepContext, type StepHandle } from '../resources/resource-type.js';
 
 /** What every record of one controller shares. */
@@ -102,19 +103,4 @@ export class ResourceRecord implements ResourceView, StepHandle {
       results: this.results,
     };
   }
-}
-
-function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clock.clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = clock.setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

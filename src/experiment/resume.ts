@@ -13,7 +13,7 @@
  * 5. The resources leave `restoring` (RESUME) and the experiment is deployed again: actions
  *    already taken are not sent again; due ones go out now, the others become deadlines.
  */
-import { closeSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { InspectionEvent, Observer } from 'xstate';
 import type { Clock } from '../../machines/clock.js';
@@ -23,6 +23,7 @@ import { NepiError, describeCause } from '../errors.js';
 import { coerceAttribute } from '../resources/attributes.js';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
 import type { ReattachOutcome } from '../resources/resource-type.js';
+import { parseEventLog } from '../run/event-log.js';
 import type { ConditionRecord, EventRecord } from '../run/event-record.js';
 import { EVENTS_FILE, EXPERIMENT_FILE, RunDirectory, SUMMARY_FILE } from '../run/run-directory.js';
 import { realClock } from '../time/real-clock.js';
@@ -78,6 +79,9 @@ export async function resumeRun(runDir: string, options: ResumeOptions = {}): Pr
   const dir = resolve(runDir);
   const { description, events, conditions } = readRunDirectory(dir);
   assertNoLiveController(dir);
+  // this process drives the run from now on: a second resume started while this one asks
+  // the types what is still there (up to REATTACH_TIMEOUT_MS) must find it, not the dead one
+  writeControllerRecord(dir);
   const clock = options.clock ?? realClock;
   const registry = options.registry ?? defaultRegistry;
   const recorded = recordedStates(events);
@@ -108,9 +112,8 @@ export async function resumeRun(runDir: string, options: ResumeOptions = {}): Pr
   const actor = ec.actor;
   // the conditions that held before the crash are in the log already: not reported again
   actor.send({ type: 'conditions.report', on: false });
-  endTornLine(join(dir, EVENTS_FILE));
+  // RunDirectory.appendEvent first ends a line the crash cut short
   ec.recordResumed(marker);
-  writeControllerRecord(dir);
   for (const event of events) {
     if (!restore.has(event.guid) || !isResourceState(event.from) || !isResourceState(event.to)) continue;
     actor.send({
@@ -131,30 +134,13 @@ export async function resumeRun(runDir: string, options: ResumeOptions = {}): Pr
     const resource = actors.get(guid);
     if (resource?.getSnapshot().status === 'active') resource.send({ type: 'RESUME' });
   }
-  // deployed again as `run()` deployed it: one group, everything auto-started
+  // deployed again as `run()` deployed it: one group, everything auto-started, requested at
+  // the time of the first record (condition timeouts go on from there, not from the resume)
   if (ec.status === 'running') {
-    actor.send({ type: 'deploy', guids: ec.resources, group: 'group1', waitAllReady: true, autoStart: true });
+    const at = Math.min(events[0]?.time ?? clock.now(), clock.now());
+    actor.send({ type: 'deploy', guids: ec.resources, group: 'group1', waitAllReady: true, autoStart: true, at });
   }
   return ec;
-}
-
-/** End a line the crash cut short, so that the records appended from now on stand on their own lines. */
-function endTornLine(path: string): void {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    return;
-  }
-  if (size === 0) return;
-  const fd = openSync(path, 'r+');
-  try {
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, size - 1);
-    if (last[0] !== 0x0a) writeSync(fd, '\n', size);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** When the run began: its first recorded event, else when experiment.json was written. */
@@ -213,19 +199,8 @@ function readRunDirectory(dir: string): {
   } catch (error) {
     throw new NepiError(`${join(dir, EXPERIMENT_FILE)} is not valid JSON: ${(error as Error).message}`);
   }
-  const events: EventRecord[] = [];
-  const conditions: ConditionRecord[] = [];
-  for (const line of (read(EVENTS_FILE) ?? '').split('\n')) {
-    if (line.trim() === '') continue;
-    let record: { kind?: unknown };
-    try {
-      record = JSON.parse(line) as { kind?: unknown };
-    } catch {
-      continue; // the line being written when the controller died
-    }
-    if (record.kind === undefined) events.push(record as EventRecord);
-    else if (record.kind === 'condition') conditions.push(record as ConditionRecord);
-  }
+  // the line being written when the controller died, cut short, is skipped
+  const { events, conditions } = parseEventLog(read(EVENTS_FILE) ?? '');
   return { description, events, conditions };
 }
 

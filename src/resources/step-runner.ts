@@ -15,6 +15,7 @@ import type { Clock } from '../../machines/clock.js';
 import type { StepName } from '../../machines/lifecycle.js';
 import { NepiError, StepTimeoutError, describeCause } from '../errors.js';
 import { formatDuration } from '../time/duration.js';
+import { sleep } from '../time/sleep.js';
 import type { AttributeSpec } from './attributes.js';
 
 /** The timeout attribute of each step that has one. */
@@ -165,20 +166,4 @@ async function tryOnce<C>(
     if (timer !== undefined) run.clock.clearTimeout(timer);
     if (onAbort) signal.removeEventListener('abort', onAbort);
   }
-}
-
-/** Wait `ms` on `clock`; rejects when `signal` aborts. */
-function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clock.clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = clock.setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
