@@ -7,7 +7,7 @@ import { NetnsNode } from '../../src/backends/netns/index.js';
 import { LEDGER, namespaceExists } from '../../src/backends/netns/namespaces.js';
 import { DummyApplication, DummyNode, LinuxApplication, LinuxNode } from '../../src/index.js';
 import type { VirtualClock } from '../../src/testing/index.js';
-import { processesOfRun, type MatrixBackend } from './matrix.js';
+import { processesOfRun, remoteFoldersOfRun, type MatrixBackend } from './matrix.js';
 
 export const dummyBackend: MatrixBackend = {
   name: 'dummy',
@@ -60,8 +60,7 @@ export function sshBackend(node: () => Record<string, unknown>): MatrixBackend {
     },
     appAttributes: (role) => ({ command: role === 'long' ? 'sleep 30' : 'sleep 0.3', stopTimeout: '2s' }),
     clock: 'real',
-    // processes only: a folder left on the host runs nothing (a release that interrupts a start
-    // over SSH can leave the application's folder in ~/.nepi/<expId>/<runId>/)
-    leftovers: (runDir) => processesOfRun(runDir),
+    // its processes, and its folder on the host (~/.nepi/<expId>/<runId>): nothing may be left
+    leftovers: (runDir) => [...processesOfRun(runDir), ...remoteFoldersOfRun(runDir)],
   };
 }

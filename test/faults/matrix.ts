@@ -15,9 +15,9 @@
  * failing release still removed what it had to). Other backends join the matrix by adding a
  * `MatrixBackend` (see `backends` in the test files).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { ExperimentController, STEPS, type Clock, type StepName } from '../../src/index.js';
 import { TypeRegistry } from '../../src/resources/registry.js';
 import type { ResourceType, StepFunction } from '../../src/resources/resource-type.js';
@@ -69,6 +69,9 @@ export function faulty(app: ResourceType, step: StepName): ResourceType {
   };
 }
 
+/** How long after a real-clock cell ended its leftovers are looked at once more. */
+const LATE_LOOK_MS = 500;
+
 /** Run one cell to its end and describe how it ended. */
 export async function runCell(backend: MatrixBackend, step: StepName, critical: boolean): Promise<CellOutcome> {
   const localDir = mkdtempSync(join(tmpdir(), 'nepi-faults-'));
@@ -110,22 +113,28 @@ export async function runCell(backend: MatrixBackend, step: StepName, critical: 
       releasedFrom,
       reached,
       waitsSettled: settled === waits.length,
-      leftovers: await settledLeftovers(() => backend.leftovers(ec.runDir, clock ?? ec.clock)),
+      leftovers: await settledLeftovers(() => backend.leftovers(ec.runDir, clock ?? ec.clock), clock ? 0 : LATE_LOOK_MS),
     };
   } finally {
     rmSync(localDir, { recursive: true, force: true });
   }
 }
 
-/** What is left once a killed process had a moment to die (up to 2 s; a SIGKILL is not instant). */
-async function settledLeftovers(look: () => string[]): Promise<string[]> {
+/**
+ * What is left once a killed process had a moment to die (up to 2 s; a SIGKILL is not
+ * instant). When nothing is, it looks once more `lateMs` later: a step still at work after
+ * the run ended would only then have made something (a process, a remote folder).
+ */
+async function settledLeftovers(look: () => string[], lateMs: number): Promise<string[]> {
   const deadline = performance.now() + 2000;
   let left = look();
   while (left.length > 0 && performance.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     left = look();
   }
-  return left;
+  if (left.length > 0 || lateMs === 0) return left;
+  await new Promise((resolve) => setTimeout(resolve, lateMs));
+  return look().map((thing) => `${thing} (made after the run ended)`);
 }
 
 export interface Expectation {
@@ -192,7 +201,7 @@ export function mismatches(outcome: CellOutcome, step: StepName, critical: boole
     }
   }
   if (!outcome.waitsSettled) problems.push('a wait never settled');
-  if (outcome.leftovers.length > 0) problems.push(`left running: ${outcome.leftovers.join('; ')}`);
+  if (outcome.leftovers.length > 0) problems.push(`left behind: ${outcome.leftovers.join('; ')}`);
   return problems;
 }
 
@@ -245,6 +254,22 @@ export function processesOfRun(runDir: string): string[] {
     }
   }
   return found;
+}
+
+/**
+ * The run's folder on an SSH host that is this machine, `~/.nepi/<expId>/<runId>` (the run
+ * directory is `<localDir>/<expId>/<runId>`), with what is in it: even empty, it is left over.
+ */
+export function remoteFoldersOfRun(runDir: string): string[] {
+  const folder = join(homedir(), '.nepi', basename(dirname(runDir)), basename(runDir));
+  if (!existsSync(folder)) return [];
+  let entries: string[] = [];
+  try {
+    entries = (readdirSync(folder, { recursive: true }) as string[]).sort();
+  } catch {
+    /* removed meanwhile */
+  }
+  return [`folder ${folder} (${entries.length > 0 ? entries.join(', ') : 'empty'})`];
 }
 
 export { STEPS };

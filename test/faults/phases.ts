@@ -3,12 +3,12 @@
  * tell that a phase is under way from the run directory, and what a run must end with.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { readRecords, runDirOf, startNepi, waitFor } from '../resume/cli-support.js';
 import { readLedger } from '../../src/backends/ledger.js';
 import { LEDGER, namespaceExists } from '../../src/backends/netns/namespaces.js';
-import { processesOfRun } from './matrix.js';
+import { processesOfRun, remoteFoldersOfRun } from './matrix.js';
 
 export const PHASES = ['discover', 'provision', 'deploy', 'start', 'run', 'stop', 'release'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -189,7 +189,26 @@ export async function interruptAt(backend: PhaseBackend, phase: Phase, signal: '
   const inPhase = backend.stillIn(phase, readRecords(runDir!));
   child.process.kill(signal);
   const exit = await child.exited;
-  return { localDir, runDir: runDir!, exit, inPhase, cleanup: () => rmSync(localDir, { recursive: true, force: true }) };
+  return { localDir, runDir: runDir!, exit, inPhase, cleanup: () => removeRun(localDir, runDir!) };
+}
+
+/**
+ * After a test, even a failed one: the local folder, and what the run may still have (its
+ * processes, its folder on the SSH "host"), so that no later run trips on it.
+ */
+function removeRun(localDir: string, runDir: string): void {
+  for (const found of processesOfRun(runDir)) {
+    const pid = Number(found.replace(/^pid /, ''));
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch {
+        /* gone, or not a group leader */
+      }
+    }
+  }
+  rmSync(join(homedir(), '.nepi', basename(dirname(runDir)), basename(runDir)), { recursive: true, force: true });
+  rmSync(localDir, { recursive: true, force: true });
 }
 
 export interface RunEnd {
@@ -226,10 +245,14 @@ export function runEnd(runDir: string): RunEnd {
   };
 }
 
-/** What of the run still runs or exists: its processes, the namespaces its ledger lists. */
+/**
+ * What of the run still runs or exists: its processes, the namespaces its ledger lists, its
+ * folder on an SSH host (this machine).
+ */
 export function leftovers(runDir: string): string[] {
   return [
     ...processesOfRun(runDir),
+    ...remoteFoldersOfRun(runDir),
     ...readLedger(runDir, LEDGER)
       .filter((entry) => entry.kind === 'netns' && namespaceExists(entry.name))
       .map((entry) => `network namespace ${entry.name}`),

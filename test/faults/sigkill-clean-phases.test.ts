@@ -1,16 +1,18 @@
 /** SIGKILL of `nepi run` at each phase, then `nepi clean RUN_DIR`: nothing of the run is left. */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSshd, type TestSshd } from '../support/sshd.js';
 import { nepi } from '../cli/cli.js';
-import { dummyPhases, formatPhases, interruptAt, leftAfter, leftovers, localPhases, netnsPhases, type PhaseBackend } from './phases.js';
+import { dummyPhases, formatPhases, interruptAt, leftAfter, leftovers, localPhases, netnsPhases, sshPhases, type PhaseBackend } from './phases.js';
 
-const backends: PhaseBackend[] = [dummyPhases, localPhases, netnsPhases];
+let sshd: TestSshd | undefined;
+// ssh: the remote processes and the run's folder on the host (~/.nepi/<expId>/<runId>) are the orphans
+const backends: PhaseBackend[] = [dummyPhases, localPhases, netnsPhases, sshPhases(() => sshd!.node())];
 const results = new Map<string, string>();
-// ssh: no cleaner for remote processes is registered yet (nepi clean leaves them): not in this table
-afterAll(() =>
-  process.stdout.write(
-    `\n${formatPhases('SIGKILL of nepi run at each phase, then nepi clean', backends, results)}\nssh: not run (no cleaner for remote processes yet)\n`,
-  ),
-);
+beforeAll(async () => {
+  sshd = await startSshd();
+});
+afterAll(async () => sshd?.stop());
+afterAll(() => process.stdout.write(`\n${formatPhases('SIGKILL of nepi run at each phase, then nepi clean', backends, results)}\n`));
 
 describe.concurrent('SIGKILL at each phase, then clean', () => {
   for (const backend of backends) {

@@ -63,7 +63,36 @@ export function sshdConfig(dir: string, port: number): string {
   ].join('\n');
 }
 
-export async function startSshd(): Promise<TestSshd> {
+/**
+ * The shell script that runs `sshd` (argv `command`) and watches the process `owner`: once
+ * the owner is gone (even killed with SIGKILL), it kills sshd with every session it forked
+ * and removes `dir`. It ignores SIGINT, SIGTERM and SIGHUP, so that a Ctrl-C or a SIGTERM to
+ * the test's process group does not end it before sshd (a server started in the background by
+ * bash ignores SIGINT itself, and would be left behind).
+ */
+export function watchdogScript(command: readonly string[], owner: number, dir: string): string {
+  return [
+    `${command.join(' ')} & s=$!`,
+    "trap '' INT TERM HUP",
+    `while kill -0 ${owner} 2>/dev/null && kill -0 $s 2>/dev/null; do sleep 0.5; done`,
+    // sshd and what it forked, read from /proc before any of it dies (its orphans go to init)
+    'tree() {',
+    '  local root=$1 f s p',
+    '  echo "$root"',
+    '  for f in /proc/[0-9]*/stat; do',
+    '    { read -r s < "$f"; } 2>/dev/null || continue',
+    '    p=${s%% *}; s=${s##*) }; set -- $s',
+    '    [ "$2" = "$root" ] && tree "$p"',
+    '  done',
+    '}',
+    'kill -9 $(tree $s) 2>/dev/null',
+    'wait',
+    // the owner gone, nobody else removes the folder (stop() does it otherwise, and restart() needs it)
+    `kill -0 ${owner} 2>/dev/null || rm -rf '${dir}'`,
+  ].join('\n');
+}
+
+export async function startSshd(options: { owner?: number } = {}): Promise<TestSshd> {
   if (!SSHD) throw new Error('sshd not found: install openssh-server (test/support/system-packages.sh does it as root)');
   const dir = mkdtempSync(join(tmpdir(), 'nepi-sshd-'));
   const keygen = (name: string) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `nepi-test-${name}`, '-f', join(dir, name)]);
@@ -81,17 +110,14 @@ export async function startSshd(): Promise<TestSshd> {
   const launch = async () => {
     stderr = '';
     // under a watchdog: sshd goes when this test process goes, even killed with SIGKILL
-    const watchdog = [
-      `${SSHD} -D -e -f ${join(dir, 'sshd_config')} & s=$!`,
-      `while kill -0 ${process.pid} 2>/dev/null && kill -0 $s 2>/dev/null; do sleep 0.5; done`,
-      'kill -9 $s 2>/dev/null; wait',
-    ].join('\n');
+    const watchdog = watchdogScript([SSHD, '-D', '-e', '-f', join(dir, 'sshd_config')], options.owner ?? process.pid, dir);
     child = spawn('bash', ['-c', watchdog], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const started = performance.now();
     while (!(await accepts(port))) {
-      if (child.exitCode !== null || performance.now() - started > 10_000) {
-        child.kill('SIGKILL');
+      if (child.exitCode !== null || performance.now() - started > 20_000) {
+        // sshd with the watchdog: killing the watchdog alone would leave a listening sshd behind
+        await kill();
         throw new Error(`sshd did not start on 127.0.0.1:${port}: ${stderr.trim() || `exit ${child.exitCode}`}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -114,7 +140,12 @@ export async function startSshd(): Promise<TestSshd> {
     while (all.some(alive) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   };
 
-  await launch();
+  try {
+    await launch();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     port,
     dir,

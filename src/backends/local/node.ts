@@ -5,7 +5,8 @@
  * A remote node connects at discover (an unreachable host or a rejected key fails it there,
  * with an error saying which), makes its folder `~/.nepi/<expId>/<runId>` on the host at
  * provision, keeps its connection while STARTED (its `run` fails if the connection is lost
- * for good) and removes its folder and closes the connection at release.
+ * for good) and, at release (after its applications'), removes what of its applications'
+ * folders is left and its folder when empty, and closes the connection.
  */
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
@@ -73,8 +74,12 @@ async function release(ctx: StepContext): Promise<void> {
   try {
     if (host.state === 'ready') {
       const runDir = remoteRunDir(host, ctx);
-      // the run's folder, and the experiment's when it is empty; applications removed their own
-      await host.exec(`rmdir ${quote(runDir)} ${quote(posix.dirname(runDir))} 2>/dev/null; true`);
+      // its applications were released before it and removed their folders; one whose release
+      // did not know its folder (a resumed run that never got to redo its upload) left it: gone
+      // too. Then the run's folder and the experiment's, when empty (other nodes on the same
+      // host and user share them: the last one released removes them)
+      const apps = ctx.connections('linux::Application').map((app) => quote(posix.join(runDir, app.guid)));
+      await host.exec(`${apps.length > 0 ? `rm -rf ${apps.join(' ')}; ` : ''}rmdir ${quote(runDir)} ${quote(posix.dirname(runDir))} 2>/dev/null; true`);
     }
   } finally {
     closeHost(ctx, ctx.runDir);

@@ -15,7 +15,7 @@ import { isRemoteNode, LinuxNode } from '../local/node.js';
 import { processRecordPath, readProcessRecord } from '../local/process-record.js';
 import { hostOptions } from './host-options.js';
 import { SshHost } from './host.js';
-import { bash, GROUP_ALIVE_FUNCTION, quote } from './shell.js';
+import { bash, GROUP_ALIVE_FUNCTION, KILL_RECORDED_FUNCTION, quote } from './shell.js';
 
 /** A node of a past run, as its description gives it, with the type's defaults. */
 function nodeView(guid: string, attributes: Readonly<Record<string, unknown>>): ResourceView {
@@ -54,17 +54,23 @@ async function cleanRun(runDir: string): Promise<CleanReport> {
     try {
       await host.connect();
       const folder = posix.join(host.home, '.nepi', expId, runId);
-      const lines = [GROUP_ALIVE_FUNCTION];
+      const lines = [GROUP_ALIVE_FUNCTION, KILL_RECORDED_FUNCTION];
       for (const app of apps) {
         const record = readProcessRecord(processRecordPath(runDir, app));
-        if (!record || record.host === 'local') continue;
+        if (!record) {
+          // launched, but killed before its pid was recorded: the pid file on the host names it
+          const dir = posix.join(folder, app);
+          lines.push(`p=$(kill_recorded ${quote(dir)}); [ -z "$p" ] || echo "process group $p of "${quote(`'${app}'`)}`);
+          continue;
+        }
+        if (record.host === 'local') continue;
         // kill the group only while it is the one recorded: its leader has the recorded start time, or is gone
         lines.push(
           `s=$(cat /proc/${record.pid}/stat 2>/dev/null) && s=\${s##*) } && set -- $s && [ -n ${quote(record.startTime)} ] && [ "\${20}" != ${quote(record.startTime)} ] ||`,
-          `  { group_alive ${record.pgid} && kill -KILL -- -${record.pgid} 2>/dev/null && echo "process group ${record.pgid} of '${app}'"; }`,
+          `  { group_alive ${record.pgid} && kill -KILL -- -${record.pgid} 2>/dev/null && echo "process group ${record.pgid} of "${quote(`'${app}'`)}; }`,
         );
       }
-      lines.push(`if [ -e ${quote(folder)} ]; then rm -rf ${quote(folder)} && echo "folder ${folder}"; fi`, `rmdir ${quote(posix.dirname(folder))} 2>/dev/null; true`);
+      lines.push(`if [ -e ${quote(folder)} ]; then rm -rf ${quote(folder)} && echo "folder "${quote(folder)}; fi`, `rmdir ${quote(posix.dirname(folder))} 2>/dev/null; true`);
       const result = await host.exec(bash(lines.join('\n')));
       for (const line of result.stdout.split('\n').filter(Boolean)) removed.push(`${line} on ${host.target}`);
       if (result.code !== 0) problems.push(`${host.target}: ${result.stderr.trim() || `exit ${result.code}`}`);

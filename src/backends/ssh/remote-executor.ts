@@ -22,7 +22,7 @@ import { parseExitStatus, WRAPPER_SCRIPT, type Exit } from '../local/process-wra
 import type { SshHost } from './host.js';
 import { closeHost, hostFor, openHost } from './hosts.js';
 import { followTraces, unfollowTraces } from './remote-traces.js';
-import { bash, GROUP_ALIVE_FUNCTION, isShellName, quote, writeFileCommand } from './shell.js';
+import { bash, GROUP_ALIVE_FUNCTION, isShellName, KILL_RECORDED_FUNCTION, quote, writeFileCommand } from './shell.js';
 
 const EXIT_FILE = 'exit-status';
 const TRACES = ['stdout', 'stderr'] as const;
@@ -65,8 +65,10 @@ function appDirOf(host: SshHost, ctx: StepContext): string {
 }
 
 /**
- * Remote work a step started: an aborted step does not stop a command already sent, so the
- * release waits for it before it cleans up (or the folder could be made again after).
+ * Remote work a step does: an aborted step does not stop a command already sent, so the
+ * release waits for it before it cleans up (or the folder could be made again after). The
+ * whole step counts, from its first line: a release that comes while the step still connects
+ * or waits for a session would otherwise not know the folder the step is about to make.
  */
 function inFlight<T>(ctx: StepContext, work: Promise<T>): Promise<T> {
   const pending = (ctx.data['inFlight'] as Set<Promise<unknown>> | undefined) ?? new Set<Promise<unknown>>();
@@ -78,6 +80,11 @@ function inFlight<T>(ctx: StepContext, work: Promise<T>): Promise<T> {
   pending.add(settled);
   void settled.then(() => pending.delete(settled));
   return work;
+}
+
+/** Throws when the step was aborted (a release came): nothing more is sent to the host. */
+function unlessAborted(ctx: StepContext): void {
+  if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('the step was aborted');
 }
 
 async function settleInFlight(ctx: StepContext): Promise<void> {
@@ -99,6 +106,7 @@ function upload(ctx: StepContext, files: readonly string[]): Promise<void> {
 
 async function uploadFiles(ctx: StepContext, files: readonly string[]): Promise<void> {
   const host = await connected(ctx);
+  unlessAborted(ctx);
   const dir = appDirOf(host, ctx);
   await check(host, `mkdir -p ${quote(dir)}`, 'create the application folder');
   const sftp = await host.sftp(ctx.signal);
@@ -142,6 +150,7 @@ async function runDepends(ctx: StepContext, commands: readonly string[]): Promis
   const done = dependsRun.get(node) ?? new Map<string, Promise<void>>();
   dependsRun.set(node, done);
   for (const command of commands) {
+    unlessAborted(ctx);
     let running = done.get(command);
     if (!running) {
       running = host.exec(`mkdir -p ${quote(runDir)} && cd ${quote(runDir)} && bash -c ${quote(command)}`).then((result) => {
@@ -168,6 +177,10 @@ function startScript(ctx: StepContext, launch: Launch, runDir: string, dir: stri
     'set -e',
     `mkdir -p ${D}`,
     `cd ${D}`,
+    // a launch of this application whose pid never came back (a controller killed meanwhile, a
+    // dropped connection): it is not left running beside the new one
+    KILL_RECORDED_FUNCTION,
+    `kill_recorded ${D} >/dev/null`,
     `rm -f ${EXIT_FILE} ${EXIT_FILE}.tmp`,
     writeFileCommand('command', command),
     writeFileCommand('wrapper.sh', WRAPPER_SCRIPT),
@@ -184,14 +197,19 @@ function startScript(ctx: StepContext, launch: Launch, runDir: string, dir: stri
   ].join('\n');
 }
 
-async function start(ctx: StepContext, launch: Launch): Promise<void> {
+function start(ctx: StepContext, launch: Launch): Promise<void> {
+  return inFlight(ctx, launchRemote(ctx, launch));
+}
+
+async function launchRemote(ctx: StepContext, launch: Launch): Promise<void> {
   const host = await connected(ctx);
+  // a release already came: launch nothing (it waits for this step, then finds nothing to remove)
+  unlessAborted(ctx);
   const runDir = remoteRunDir(host, ctx);
   const dir = appDirOf(host, ctx);
   const script = startScript(ctx, launch, runDir, dir);
   // not aborted with the step: once launched, its pid must come back for the release to kill it
-  const launching = inFlight(ctx, host.exec('bash -s', { stdin: script }));
-  const result = await launching;
+  const result = await host.exec('bash -s', { stdin: script });
   const match = /^(\d+) ?(\d*)\s*$/m.exec(result.stdout);
   if (result.code !== 0 || !match) {
     throw new Error(`cannot start the command on ${host.target} (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
@@ -296,18 +314,15 @@ async function release(ctx: StepContext): Promise<void> {
 function releaseScript(pgid: number | undefined, dir: string, traces: readonly string[]): string {
   const D = quote(dir);
   return [
-    ...(pgid === undefined
-      ? []
-      : [
-          GROUP_ALIVE_FUNCTION,
-          `kill -KILL -- -${pgid} 2>/dev/null`,
-          'i=0',
-          `while group_alive ${pgid}; do`,
-          '  i=$((i + 1))',
-          `  if [ $i -gt 100 ]; then echo "process group ${pgid} is still alive after SIGKILL" >&2; exit 3; fi`,
-          '  sleep 0.05',
-          'done',
-        ]),
+    GROUP_ALIVE_FUNCTION,
+    // the group as recorded, or as the folder's pid file names it (a launch whose pid never came back)
+    ...(pgid === undefined ? [KILL_RECORDED_FUNCTION, `pgid=$(kill_recorded ${D})`] : [`pgid=${pgid}`, 'kill -KILL -- -$pgid 2>/dev/null']),
+    'i=0',
+    'while [ -n "$pgid" ] && group_alive $pgid; do',
+    '  i=$((i + 1))',
+    '  if [ $i -gt 100 ]; then echo "process group $pgid is still alive after SIGKILL" >&2; exit 3; fi',
+    '  sleep 0.05',
+    'done',
     `if cd ${D} 2>/dev/null; then`,
     '  set --',
     `  for f in ${traces.join(' ')}; do [ -e "$f" ] && set -- "$@" "$f"; done`,

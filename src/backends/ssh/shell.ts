@@ -33,6 +33,24 @@ export const GROUP_ALIVE_FUNCTION = [
   '}',
 ].join('\n');
 
+/**
+ * `kill_recorded DIR`: SIGKILL the process group whose leader the `pid` file of an
+ * application's folder DIR names (the wrapper runs in its own session: pid = pgid), and print
+ * that pgid. Only while that process is still the folder's wrapper (its command line names
+ * `DIR/wrapper.sh`): a pid used again by another process is left alone. For a launch whose pid
+ * never reached the controller (it died, or the connection dropped, before the answer came).
+ */
+export const KILL_RECORDED_FUNCTION = [
+  'kill_recorded() {',
+  '  local d=$1 p',
+  '  { read -r p < "$d/pid"; } 2>/dev/null || return 0',
+  '  case $p in "" | *[!0-9]*) return 0 ;; esac',
+  '  grep -qaF -- "$d/wrapper.sh" /proc/$p/cmdline 2>/dev/null || return 0',
+  '  kill -KILL -- -$p 2>/dev/null',
+  '  echo "$p"',
+  '}',
+].join('\n');
+
 /** A command that runs `script` with bash, whatever the user's login shell. */
 export function bash(script: string): string {
   return `bash -c ${quote(script)}`;
