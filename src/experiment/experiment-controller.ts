@@ -47,7 +47,7 @@ import { folderNameProblem } from '../run/folder-name.js';
 import { watchStall } from './stall.js';
 import type { ExperimentDescription } from './description.js';
 import { ResourceRecord, type RecordEnvironment } from './resource-record.js';
-import { throughDependencies } from './through-dependencies.js';
+import { throughDependencies, ThroughPatterns } from './through-dependencies.js';
 import type { ResumeOptions } from './resume.js';
 import { writeControllerRecord } from './resume-lock.js';
 
@@ -119,6 +119,8 @@ export class ExperimentController {
   readonly #registry: TypeRegistry;
   readonly #actor: ControllerActor;
   readonly #records = new Map<string, ResourceRecord>();
+  /** The `A > B` dependsOn patterns of the types registered so far. */
+  readonly #through = new ThroughPatterns();
   readonly #waits = new Set<PendingWait>();
   readonly #counters = new Map<string, number>();
   readonly #conditions: RegisteredCondition[] = [];
@@ -292,6 +294,7 @@ export class ExperimentController {
     if (badName !== undefined) throw new NepiError(`invalid resource name: ${badName}: a resource's traces go to <runDir>/<name>/`, { guid });
     if (this.#records.has(guid)) throw new NepiError(`a resource named '${guid}' already exists`, { guid });
     const record = new ResourceRecord(guid, resourceType, this.#env);
+    this.#through.add(resourceType);
     for (const [name, value] of Object.entries(attributes)) this.#setAttribute(record, name, value);
     this.#records.set(guid, record);
     const input: ResourceInput = {
@@ -375,7 +378,7 @@ export class ExperimentController {
       this.#actor.send({ type: 'resource.depend', dependent: dependent.guid, dependency: dependency.guid });
     }
     // `A > B` dependencies; a resource already deployed keeps the order it was deployed in
-    for (const [dependent, dependency] of throughDependencies(ra, rb)) {
+    for (const [dependent, dependency] of throughDependencies(ra, rb, this.#through)) {
       if (index.get(dependent.guid).deployed) continue;
       this.#actor.send({ type: 'resource.depend', dependent: dependent.guid, dependency: dependency.guid });
     }
