@@ -69,7 +69,7 @@ function probe(resource: ProbeContext): Promise<string[]> | string[] {
 
 export const LinuxApplication = defineResourceType({
   type: 'linux::Application',
-  help: 'A command run by bash -c on its linux::Node, in its own process group; exit 0 is FINISHED.',
+  help: 'A command run by bash -c on its node (a linux::Node, on this machine or a remote host over SSH, or a netns::Node), in its own process group; exit 0 is FINISHED.',
   attributes: {
     command: { type: 'string', required: true, help: 'The command, run by bash -c; ${RUN_DIR} and ${APP_DIR} are replaced.' },
     env: { type: 'map', help: 'Environment variables added to the inherited environment.' },

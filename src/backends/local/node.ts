@@ -16,10 +16,12 @@ import { closeHost, hostFor, openHost } from '../ssh/hosts.js';
 import { remoteRunDir } from '../ssh/remote-executor.js';
 import { quote } from '../ssh/shell.js';
 
-const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1', 'ip6-localhost']);
+const LOCAL_NAMES = new Set(['localhost', 'localhost.localdomain', '127.0.0.1', '::1', 'ip6-localhost', 'ip6-loopback']);
 
 export function isLocalHost(name: string): boolean {
-  return LOCAL_NAMES.has(name) || name === hostname() || /^127\./.test(name);
+  // host names are case-insensitive, and a fully qualified name may end with a dot
+  const lower = name.trim().toLowerCase().replace(/\.$/, '');
+  return LOCAL_NAMES.has(lower) || lower === hostname().toLowerCase() || /^127\./.test(lower);
 }
 
 /** Attributes that make a node remote when set, whatever its hostname. */
@@ -156,7 +158,7 @@ export const LinuxNode = defineResourceType({
       help: 'How long a dropped connection is tried again (with backoff) before the node fails.',
     },
   },
-  connectsTo: ['linux::Application'],
+  connectsTo: ['linux::Application', 'linux::Ping', 'linux::Tcpdump'],
   steps: { discover, provision, run, release },
   // a remote node's run lasts as long as its connection: `nepi run` does not wait for it
   runWatches: true,

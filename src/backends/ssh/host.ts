@@ -26,7 +26,8 @@ export interface ExecResult {
 }
 
 export interface ExecOptions {
-  readonly stdin?: string | Buffer;
+  /** What the command reads: text, bytes, or a stream piped into the channel (e.g. a local `tar -c`). */
+  readonly stdin?: string | Buffer | NodeJS.ReadableStream;
   readonly signal?: AbortSignal;
   /** Where the command's stdout goes instead of the result (binary-safe, streamed). */
   readonly stdout?: NodeJS.WritableStream;
@@ -433,7 +434,9 @@ function collect(channel: ClientChannel, options: ExecOptions, target: string): 
       if (code === null && signal === null) return reject(new Error(`the connection to ${target} dropped while a command ran`));
       resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
-    channel.end(options.stdin);
+    const stdin = options.stdin;
+    if (stdin === undefined || typeof stdin === 'string' || Buffer.isBuffer(stdin)) channel.end(stdin);
+    else stdin.pipe(channel);
   });
 }
 

@@ -8,10 +8,15 @@
  * recorded locally in `<runDir>/<guid>/process.json`. run waits for the host's monitor to
  * report its end (monitor.ts). stop sends SIGTERM to its process group, SIGKILL after
  * `stopTimeout`. release kills what is left of the group, copies stdout and stderr into the
- * local run directory and removes the folder from the host.
+ * local run directory and removes the folder from the host. Step work still in flight at
+ * release (an upload, a depends command, a start) is waited for at most `stopTimeout`; a
+ * depends command runs in a process group of its own, recorded by pid file on the host, which
+ * an aborted step or the release kills.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { basename, posix } from 'node:path';
 import type { StepName } from '../../../machines/lifecycle.js';
 import type { ProbeContext, ReattachOutcome, ResourceView, StepContext } from '../../resources/resource-type.js';
@@ -19,10 +24,20 @@ import { substitute, tailLines, type AppExecutor, type Launch } from '../local/e
 import { failureMessage } from '../local/local-executor.js';
 import { processRecordPath, readProcessRecord, writeProcessRecord } from '../local/process-record.js';
 import { parseExitStatus, WRAPPER_SCRIPT, type Exit } from '../local/process-wrapper.js';
-import type { SshHost } from './host.js';
+import { hostOptions } from './host-options.js';
+import { SshHost } from './host.js';
 import { closeHost, hostFor, openHost } from './hosts.js';
 import { followTraces, unfollowTraces } from './remote-traces.js';
-import { bash, GROUP_ALIVE_FUNCTION, isShellName, KILL_RECORDED_FUNCTION, quote, writeFileCommand } from './shell.js';
+import {
+  bash,
+  GROUP_ALIVE_FUNCTION,
+  isShellName,
+  KILL_RECORDED_FUNCTION,
+  killStepGroupsScript,
+  quote,
+  stepGroupCommand,
+  writeFileCommand,
+} from './shell.js';
 
 const EXIT_FILE = 'exit-status';
 const TRACES = ['stdout', 'stderr'] as const;
@@ -87,9 +102,53 @@ function unlessAborted(ctx: StepContext): void {
   if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('the step was aborted');
 }
 
-async function settleInFlight(ctx: StepContext): Promise<void> {
+/** How long a release waits for in-flight step work when `stopTimeout` is unset or 0. */
+const DEFAULT_SETTLE_MS = 5000;
+
+/**
+ * Wait for the in-flight step work, at most the application's `stopTimeout` (a command that
+ * never ends must not stall the release); then kill the groups of the step commands still
+ * running on the host (see stepGroupCommand) and close their channels.
+ */
+async function settleInFlight(ctx: StepContext, host: () => SshHost): Promise<void> {
   const pending = ctx.data['inFlight'] as Set<Promise<unknown>> | undefined;
-  if (pending) await Promise.all(pending);
+  if (pending && pending.size > 0) {
+    const stopTimeout = Number(ctx.get('stopTimeout') ?? 0);
+    const grace = stopTimeout > 0 ? stopTimeout : DEFAULT_SETTLE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(pending), new Promise<void>((resolve) => (timer = setTimeout(resolve, grace)))]);
+    clearTimeout(timer);
+  }
+  const groups = stepGroupsOf(ctx);
+  if (groups.size > 0) {
+    await killStepGroups(host(), [...groups]).catch(() => {});
+    groups.clear();
+  }
+  (ctx.data['stepAbort'] as AbortController | undefined)?.abort(new Error('the application was released'));
+  if (pending && pending.size > 0) {
+    // the channels were closed: what is left settles at once; a bound all the same
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(pending), new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    clearTimeout(timer);
+  }
+}
+
+/** The pid files (on the host) of this application's step commands that may still run. */
+function stepGroupsOf(ctx: StepContext): Set<string> {
+  const groups = (ctx.data['stepGroups'] as Set<string> | undefined) ?? new Set<string>();
+  ctx.data['stepGroups'] = groups;
+  return groups;
+}
+
+/** Aborted by the step's signal or by the release: what step commands are sent with (closes their channels). */
+function stepSignal(ctx: StepContext): AbortSignal {
+  const own = (ctx.data['stepAbort'] as AbortController | undefined) ?? new AbortController();
+  ctx.data['stepAbort'] = own;
+  return AbortSignal.any([ctx.signal, own.signal]);
+}
+
+async function killStepGroups(host: SshHost, pidFiles: readonly string[]): Promise<void> {
+  await host.exec(bash(killStepGroupsScript(pidFiles)));
 }
 
 function processOf(data: Readonly<Record<string, unknown>>): RemoteProcess | undefined {
@@ -108,8 +167,9 @@ async function uploadFiles(ctx: StepContext, files: readonly string[]): Promise<
   const host = await connected(ctx);
   unlessAborted(ctx);
   const dir = appDirOf(host, ctx);
-  await check(host, `mkdir -p ${quote(dir)}`, 'create the application folder');
-  const sftp = await host.sftp(ctx.signal);
+  const signal = stepSignal(ctx);
+  await check(host, `mkdir -p ${quote(dir)}`, 'create the application folder', signal);
+  const sftp = await host.sftp(signal);
   for (const file of files) {
     let isDirectory: boolean;
     try {
@@ -118,7 +178,8 @@ async function uploadFiles(ctx: StepContext, files: readonly string[]): Promise<
       throw new Error(`file '${file}' (attribute files) does not exist`);
     }
     const target = posix.join(dir, basename(file));
-    if (isDirectory) await uploadDirectory(host, file, target);
+    unlessAborted(ctx);
+    if (isDirectory) await uploadDirectory(host, file, target, signal);
     else
       await new Promise<void>((resolve, reject) =>
         sftp.fastPut(file, target, (error) => (error ? reject(new Error(`uploading '${file}' to ${host.target}:${target} failed: ${error.message}`)) : resolve())),
@@ -127,12 +188,32 @@ async function uploadFiles(ctx: StepContext, files: readonly string[]): Promise<
 }
 
 /** A folder goes over as a tar stream: one session, however many files. */
-async function uploadDirectory(host: SshHost, local: string, remote: string): Promise<void> {
-  const { execFileSync } = await import('node:child_process');
-  const tar = execFileSync('tar', ['-C', local, '-cf', '-', '.'], { maxBuffer: 1 << 30 });
-  const result = await host.exec(`mkdir -p ${quote(remote)} && tar -C ${quote(remote)} -xf -`, {
-    stdin: tar,
+async function uploadDirectory(host: SshHost, local: string, remote: string, signal: AbortSignal): Promise<void> {
+  // streamed: the local tar's output goes into the channel as it comes, never whole in memory
+  const tar = spawn('tar', ['-C', local, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let tarError = '';
+  tar.stderr.on('data', (chunk: Buffer) => (tarError += chunk.toString()));
+  const tarDone = new Promise<number | null>((resolve) => {
+    tar.once('error', (error) => {
+      tarError ||= error.message;
+      resolve(null);
+    });
+    tar.once('close', (code) => resolve(code));
   });
+  // read from now on: a child's output nobody reads yet is thrown away when it exits (Node
+  // drains it), and the channel opens later; the PassThrough holds it, tar waits meanwhile
+  const output = tar.stdout.pipe(new PassThrough());
+  let result;
+  try {
+    result = await host.exec(`mkdir -p ${quote(remote)} && tar -C ${quote(remote)} -xf -`, { stdin: output, signal });
+  } catch (error) {
+    tar.kill('SIGKILL');
+    throw error;
+  }
+  // the remote tar stopped reading (it failed): the local one must not wait on a full pipe
+  if (result.code !== 0) tar.kill('SIGKILL');
+  const tarCode = result.code === 0 ? await tarDone : 0;
+  if (tarCode !== 0) throw new Error(`uploading folder '${local}' to ${host.target}:${remote} failed: local tar: ${tarError.trim() || `exit ${tarCode}`}`);
   if (result.code !== 0) throw new Error(`uploading folder '${local}' to ${host.target}:${remote} failed: ${result.stderr.trim()}`);
 }
 
@@ -153,7 +234,15 @@ async function runDepends(ctx: StepContext, commands: readonly string[]): Promis
     unlessAborted(ctx);
     let running = done.get(command);
     if (!running) {
-      running = host.exec(`mkdir -p ${quote(runDir)} && cd ${quote(runDir)} && bash -c ${quote(command)}`).then((result) => {
+      // in a group of its own, recorded by pid file: killed when the step is aborted or released
+      const pidFile = posix.join(runDir, `.depends-${createHash('sha256').update(command).digest('hex').slice(0, 16)}.pgid`);
+      const groups = stepGroupsOf(ctx);
+      groups.add(pidFile);
+      const onAbort = () => void killStepGroups(host, [pidFile]).catch(() => {});
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      running = host.exec(`mkdir -p ${quote(runDir)} && cd ${quote(runDir)} && ${stepGroupCommand(command, pidFile)}`, { signal: stepSignal(ctx) }).then((result) => {
+        ctx.signal.removeEventListener('abort', onAbort);
+        groups.delete(pidFile);
         if (result.code === 0) return;
         const tail = tailLines(result.stderr);
         throw new Error(`depends command '${command}' exited with code ${result.code} on ${host.target}${tail ? `; stderr ends with:\n${tail}` : ''}`);
@@ -288,11 +377,23 @@ async function killGroup(host: SshHost, pgid: number): Promise<void> {
 }
 
 async function release(ctx: StepContext): Promise<void> {
-  await settleInFlight(ctx);
-  const dir = ctx.data['remoteDir'] as string | undefined;
-  if (dir === undefined) return; // nothing was made on the host
   const node = nodeOf(ctx);
-  const host = openHost(node, ctx.runDir) ?? hostFor(node, ctx.runDir);
+  // the node's connection; when the node already closed it, one of the release's own, closed
+  // at its end (a connection left open keeps the controller's process alive)
+  let own: SshHost | undefined;
+  const hostOf = (): SshHost => openHost(node, ctx.runDir) ?? (own ??= new SshHost(hostOptions(node)));
+  try {
+    await settleInFlight(ctx, hostOf);
+    const dir = ctx.data['remoteDir'] as string | undefined;
+    if (dir === undefined) return; // nothing was made on the host
+    await cleanUp(ctx, hostOf(), dir);
+  } finally {
+    own?.close();
+  }
+}
+
+/** Kill what is left of the application's group, copy its traces back, remove its folder. */
+async function cleanUp(ctx: StepContext, host: SshHost, dir: string): Promise<void> {
   const process = processOf(ctx.data);
   const traces = process ? tracePairs(ctx, dir) : [];
   try {
@@ -404,9 +505,9 @@ async function reattach(ctx: StepContext, _recorded: { readonly state: string; r
   return { status: 'ended', ok: false, reason: failureMessage(exit, '') };
 }
 
-/** Run `command`, to its end even if the step is aborted meanwhile (the release waits for it). */
-async function check(host: SshHost, command: string, what: string): Promise<void> {
-  const result = await host.exec(command);
+/** Run `command`; with `signal`, its channel is closed when that aborts (the step's, or the release's). */
+async function check(host: SshHost, command: string, what: string, signal?: AbortSignal): Promise<void> {
+  const result = await host.exec(command, signal ? { signal } : {});
   if (result.code !== 0) throw new Error(`cannot ${what} on ${host.target}: ${result.stderr.trim()}`);
 }
 

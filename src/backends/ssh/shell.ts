@@ -55,3 +55,22 @@ export const KILL_RECORDED_FUNCTION = [
 export function bash(script: string): string {
   return `bash -c ${quote(script)}`;
 }
+
+/**
+ * `command` (run by bash -c) in a session of its own, led by a bash that first writes its pid
+ * (= the group's pgid) to `pidFile`; it ends with the command's exit status and removes the
+ * file. A step command (a `depends`) that never ends can then be killed, group and all, by
+ * `killStepGroupsScript` even after the controller gave up on it.
+ */
+export function stepGroupCommand(command: string, pidFile: string): string {
+  const P = quote(pidFile);
+  const inner = `echo $$ > ${P}; exec bash -c ${quote(command)}`;
+  return `setsid --wait bash -c ${quote(inner)}; s=$?; rm -f ${P}; exit $s`;
+}
+
+/** Shell text that SIGKILLs the groups whose pgids the `pidFiles` (of stepGroupCommand) name, and removes the files. */
+export function killStepGroupsScript(pidFiles: readonly string[]): string {
+  return pidFiles
+    .map((file) => `{ read -r p < ${quote(file)}; } 2>/dev/null && case $p in "" | *[!0-9]*) ;; *) kill -KILL -- -$p 2>/dev/null ;; esac; rm -f ${quote(file)}`)
+    .join('\n');
+}

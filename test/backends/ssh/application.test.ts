@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -130,27 +130,44 @@ describe('linux::Application on a remote linux::Node', () => {
     expect(await leftovers(expId, ec.runDir)).toEqual([]);
   });
 
-  it('uploads files before start and runs depends once per node before its first application, each a step in the events', async () => {
+  it('uploads files and folders before start and runs depends once per node before its first application', async () => {
+    // every assertion is on a real effect: an application without files or depends fails each
     const source = join(localDir, 'payload.txt');
     writeFileSync(source, 'payload\n');
+    const folder = join(localDir, 'tree');
+    mkdirSync(join(folder, 'sub'), { recursive: true });
+    writeFileSync(join(folder, 'sub', 'deep.txt'), 'deep\n');
     const marker = join(localDir, 'depends-runs');
-    const depends = `echo run >> ${marker}`;
+    // the depends command runs in the run's folder on the host, before any application starts
+    const depends = `pwd >> ${marker}`;
+    const command = `cat payload.txt tree/sub/deep.txt ${marker}`;
     const ec = experiment({
-      a: { command: 'cat payload.txt', files: source, depends },
-      b: { command: 'cat payload.txt', files: source, depends },
+      a: { command, files: `${source},${folder}`, depends },
+      b: { command, files: `${source}\n${folder}`, depends },
     });
     ec.deploy();
     await ec.waitFinished(['a', 'b']);
-    expect(await ec.trace('a', 'stdout')).toBe('payload\n');
-    expect(await ec.trace('b', 'stdout')).toBe('payload\n');
-    expect(readFileSync(marker, 'utf8')).toBe('run\n');
+    expect(ec.state('a')).toBe('FINISHED');
+    expect(ec.state('b')).toBe('FINISHED');
+    const remoteRun = join(homedir(), '.nepi', expId, ec.runId);
+    // on the host, in each application's folder, byte for byte
+    for (const app of ['a', 'b']) {
+      expect(readFileSync(join(remoteRun, app, 'payload.txt'), 'utf8')).toBe('payload\n');
+      expect(readFileSync(join(remoteRun, app, 'tree', 'sub', 'deep.txt'), 'utf8')).toBe('deep\n');
+      expect(await ec.trace(app, 'stdout')).toBe(`payload\ndeep\n${remoteRun}\n`);
+    }
+    // once for the node, in the run's folder
+    expect(readFileSync(marker, 'utf8')).toBe(`${remoteRun}\n`);
     await ec.shutdown();
     const events = readFileSync(join(ec.runDir, 'events.ndjson'), 'utf8')
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { guid: string; to: string });
-    const a = events.filter((event) => event.guid === 'a').map((event) => event.to);
-    expect(a.slice(0, 4)).toEqual(['DISCOVERED', 'PROVISIONED', 'READY', 'STARTED']);
+      .map((line) => JSON.parse(line) as { kind?: string; guid: string; to: string });
+    const a = events.filter((event) => event.kind === undefined && event.guid === 'a').map((event) => event.to);
+    // provision (the uploads) before deploy (depends) before start
+    expect(a.indexOf('PROVISIONED')).toBeLessThan(a.indexOf('READY'));
+    expect(a.indexOf('READY')).toBeLessThan(a.indexOf('STARTED'));
+    expect(a.indexOf('PROVISIONED')).toBeGreaterThan(-1);
     expect(await leftovers(expId, ec.runDir)).toEqual([]);
   });
 

@@ -12,7 +12,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { liveMembers } from '../../../src/backends/local/process-registry.js';
 import { ExperimentController, LinuxApplication, LinuxNode } from '../../../src/index.js';
 import { TypeRegistry } from '../../../src/resources/registry.js';
-import type { ResourceType, StepContext } from '../../../src/resources/resource-type.js';
+import type { ResourceType, ResourceView, StepContext } from '../../../src/resources/resource-type.js';
+import { closeHost, openHost } from '../../../src/backends/ssh/hosts.js';
 import { startSshd, type TestSshd } from '../../support/sshd.js';
 import { leftovers, processesOf, uniqueExpId, until } from './helpers.js';
 
@@ -171,5 +172,44 @@ describe('a release during an in-flight start over SSH', () => {
     const summary = await ec.shutdown();
     expect(summary.failures).toEqual([]);
     expect(await leftovers(expId, ec.runDir)).toEqual([]);
+  });
+
+  it('closes the connection it opened itself when the node had already closed its own', async () => {
+    // as when the node's connection was closed before the application's release: the
+    // release dials again, and must not leave that connection (socket, keepalives) open
+    const closing: ResourceType = {
+      ...LinuxApplication,
+      steps: {
+        ...LinuxApplication.steps,
+        release: async (ctx) => {
+          const node = ctx.connections('linux::Node')[0]!;
+          closeHost(node, ctx.runDir);
+          await LinuxApplication.steps.release!(ctx);
+          // before the node's release (which closes whatever the node has open)
+          leftOpen = openHost(node, ctx.runDir) !== undefined;
+        },
+      },
+    };
+    let leftOpen: boolean | undefined;
+    const sockets = () => process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length;
+    const before = sockets();
+    const registry = new TypeRegistry();
+    registry.register(LinuxNode);
+    registry.register(closing);
+    const ec = new ExperimentController({ registry, localDir, expId });
+    ec.registerResource('linux::Node', sshd.node(), { name: 'host' });
+    ec.registerResource('linux::Application', { command: 'sleep 1000' }, { name: 'app' });
+    ec.registerConnection('host', 'app');
+    ec.deploy();
+    await ec.waitStarted('app');
+    const summary = await ec.shutdown();
+    expect(summary.failures).toEqual([]);
+    // the application's release did its work over its own connection (the node's release,
+    // whose connection is gone, leaves the run's folder: afterEach removes it)
+    expect(processesOf(expId)).toEqual([]);
+    expect(existsSync(join(homedir(), '.nepi', expId, ec.runId, 'app'))).toBe(false);
+    expect(leftOpen).toBe(false);
+    expect(openHost({ guid: 'host' } as ResourceView, ec.runDir)).toBeUndefined();
+    await until(() => sockets() <= before, 'the connections to be closed', 5000);
   });
 });
