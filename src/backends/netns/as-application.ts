@@ -5,7 +5,9 @@
  */
 import type { StepName } from '../../../machines/lifecycle.js';
 import type { StepContext, StepFunction } from '../../resources/resource-type.js';
+import { NepiError } from '../../errors.js';
 import { LinuxApplication } from '../local/application.js';
+import { isRemoteNode } from '../local/node.js';
 
 /** `ctx` as a linux::Application whose `command` is `command`. */
 export function asApplication(ctx: StepContext, command: string): StepContext {
@@ -36,4 +38,18 @@ export function applicationStep(step: StepName): StepFunction {
 /** Quote `text` for bash. */
 export function shellQuote(text: string): string {
   return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * discover of these tools: they read their results and write their captures on this machine,
+ * so a remote linux::Node (SSH) is refused with an error that says so, not run half-working.
+ */
+export function refuseRemoteNode(ctx: StepContext): void {
+  const [node] = ctx.connections('linux::Node');
+  if (node && isRemoteNode(node)) {
+    throw new NepiError(
+      `${ctx.type} runs on this machine's linux::Node or in a netns::Node; node '${node.guid}' is a remote host (${String(node.get('hostname'))}): use a linux::Application running ping or tcpdump there instead`,
+      { guid: ctx.guid, type: ctx.type },
+    );
+  }
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { defineResourceType, type StepContext } from '../../resources/resource-type.js';
 import { LinuxApplication } from '../local/application.js';
-import { applicationStep, asStarted, shellQuote, withCommand } from './as-application.js';
+import { applicationStep, asStarted, refuseRemoteNode, shellQuote, withCommand } from './as-application.js';
 import { addressesOf } from './run-network.js';
 
 export interface PingResults {
@@ -89,6 +89,7 @@ export const LinuxPing = defineResourceType({
   dependsOn: ['linux::Node', 'netns::Node', 'netns::Node > netns::Link', 'netns::Node > netns::Switch'],
   ownTimeout: ['stop'],
   steps: {
+    discover: refuseRemoteNode,
     start: (ctx) => applicationStep('start')(withCommand(ctx, command)),
     run,
     stop: (ctx) => applicationStep('stop')(asStarted(ctx)),

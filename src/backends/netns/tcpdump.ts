@@ -5,7 +5,7 @@
  */
 import { defineResourceType, type StepContext } from '../../resources/resource-type.js';
 import { LinuxApplication } from '../local/application.js';
-import { applicationStep, asStarted, shellQuote, withCommand } from './as-application.js';
+import { applicationStep, asStarted, refuseRemoteNode, shellQuote, withCommand } from './as-application.js';
 
 function command(ctx: StepContext): string {
   const pcap = ctx.traceEnabled('pcap') ? ctx.tracePath('pcap') : '/dev/null';
@@ -33,6 +33,7 @@ export const LinuxTcpdump = defineResourceType({
   dependsOn: ['linux::Node', 'netns::Node', 'netns::Node > netns::Link', 'netns::Node > netns::Switch'],
   ownTimeout: ['stop'],
   steps: {
+    discover: refuseRemoteNode,
     start: (ctx) => applicationStep('start')(withCommand(ctx, command)),
     run: (ctx) => applicationStep('run')(asStarted(ctx)),
     stop: (ctx) => applicationStep('stop')(asStarted(ctx)),
