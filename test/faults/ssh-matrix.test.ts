@@ -10,4 +10,4 @@ beforeAll(async () => {
 });
 afterAll(async () => sshd?.stop());
 
-matrixSuite(sshBackend(() => sshd.node()), { timeout: 30_000 });
+matrixSuite(sshBackend(() => sshd.node()), { timeout: 30_000, retry: 1 });
