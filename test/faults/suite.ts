@@ -15,12 +15,15 @@ export function matrixSuite(backend: MatrixBackend, options: { timeout?: number;
   describe(`fault matrix, ${backend.name} backend`, () => {
     for (const step of STEPS) {
       for (const critical of [true, false]) {
-        it(`a ${critical ? 'critical' : 'non-critical'} resource failing at ${step} ends as documented`, async () => {
+        const name = `a ${critical ? 'critical' : 'non-critical'} resource failing at ${step} ends as documented`;
+        it(name, { timeout: options.timeout ?? 20_000, retry: options.retry ?? 0 }, async () => {
           const outcome = await runCell(backend, step, critical);
           const problems = mismatches(outcome, step, critical);
+          const again = rows.findIndex((row) => row.step === step && row.critical === critical); // a retried cell: its last try counts
+          if (again >= 0) rows.splice(again, 1);
           rows.push({ backend: backend.name, step, critical, result: describeOutcome(outcome), ok: problems.length === 0 });
           expect(problems).toEqual([]);
-        }, { timeout: options.timeout ?? 20_000, retry: options.retry ?? 0 });
+        });
       }
     }
   });
