@@ -39,7 +39,7 @@ export interface TestSshd {
 }
 
 /** The sshd_config of a throw-away server (also shown in docs/ssh.md). */
-export function sshdConfig(dir: string, port: number, maxStartups = '100'): string {
+export function sshdConfig(dir: string, port: number): string {
   return [
     `Port ${port}`,
     'ListenAddress 127.0.0.1',
@@ -53,7 +53,7 @@ export function sshdConfig(dir: string, port: number, maxStartups = '100'): stri
     'PubkeyAuthentication yes',
     'PermitRootLogin prohibit-password',
     'AllowTcpForwarding yes',
-    `MaxStartups ${maxStartups}`,
+    'MaxStartups 100',
     'LogLevel ERROR',
     // bash sources ~/.bashrc for commands run by sshd, unless it is not the top-level shell:
     // this machine's user may have a slow or locking .bashrc (pyenv); the commands need none
@@ -92,11 +92,7 @@ export function watchdogScript(command: readonly string[], owner: number, dir: s
   ].join('\n');
 }
 
-/**
- * `maxStartups`: sshd's MaxStartups (`start:rate:full`, as in sshd_config); default 100, so that
- * tests dialling many connections at once are not dropped unless they mean to be.
- */
-export async function startSshd(options: { owner?: number; maxStartups?: string } = {}): Promise<TestSshd> {
+export async function startSshd(options: { owner?: number } = {}): Promise<TestSshd> {
   if (!SSHD) throw new Error('sshd not found: install openssh-server (test/support/system-packages.sh does it as root)');
   const dir = mkdtempSync(join(tmpdir(), 'nepi-sshd-'));
   const keygen = (name: string) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `nepi-test-${name}`, '-f', join(dir, name)]);
@@ -107,7 +103,7 @@ export async function startSshd(options: { owner?: number; maxStartups?: string 
   // privilege separation needs this folder when sshd runs as root
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const port = await freePort();
-  writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, port, options.maxStartups));
+  writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, port));
   let child: ChildProcess | undefined;
   let stderr = '';
 

@@ -8,10 +8,6 @@
  * place. Two more channels are long-lived and not counted: the SFTP channel (files, traces) and
  * the monitor (see monitor.ts). OpenSSH allows 10 sessions per connection by default
  * (`MaxSessions`): 8 + 2.
- *
- * Handshakes: every dial, first or again, waits for a place among the handshakes to its address
- * (at most NEPI_SSH_MAX_STARTUPS at once, process-wide; see startup-limit.ts), so that many
- * nodes on one host stay under the host's `MaxStartups`.
  */
 import { createHash } from 'node:crypto';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
@@ -20,7 +16,6 @@ import { SshConnectionError } from './errors.js';
 import { credentials, describeTarget, parseGateway, type Credentials, type HostOptions } from './host-options.js';
 import { Monitor, MONITOR_SCRIPT, type WatchedProcess } from './monitor.js';
 import { Semaphore } from './semaphore.js';
-import { startupSlots } from './startup-limit.js';
 import { quote } from './shell.js';
 
 export interface ExecResult {
@@ -51,9 +46,6 @@ const KEEPALIVE_COUNT_MAX = 3;
 /** Tries again of a refused channel: 25 ms doubling, 1.6 s in all. */
 const CHANNEL_RETRIES = 6;
 const FIRST_MONITOR_BACKOFF_MS = 25;
-/** Tries again of a handshake the server dropped before its banner (MaxStartups): 100 ms doubling, 1.5 s in all. */
-const STARTUP_RETRIES = 4;
-const STARTUP_BACKOFF_MS = 100;
 
 class ChannelRefused extends Error {
   constructor(cause: Error) {
@@ -325,13 +317,12 @@ export class SshHost {
     const options = this.options;
     const creds = credentials(options);
     if (options.gateway === undefined) {
-      const client = await dial(`${options.hostname}:${options.port}`, { host: options.hostname, port: options.port, username: options.username }, creds, timeout, options, this.target, options.hostKey);
+      const client = await dial({ host: options.hostname, port: options.port, username: options.username }, creds, timeout, options, this.target, options.hostKey);
       return { client, gateway: undefined };
     }
     const gw = parseGateway(options.gateway);
     const gatewayTarget = describeTarget({ hostname: gw.hostname, port: gw.port, username: options.gatewayUser });
-    const gatewayAddress = `${gw.hostname}:${gw.port}`;
-    const gateway = await dial(gatewayAddress, { host: gw.hostname, port: gw.port, username: options.gatewayUser }, creds, timeout, options, gatewayTarget).catch(
+    const gateway = await dial({ host: gw.hostname, port: gw.port, username: options.gatewayUser }, creds, timeout, options, gatewayTarget).catch(
       (error: SshConnectionError) => {
         throw new SshConnectionError(this.target, error.reason, `through the gateway: ${error.message}`, { cause: error });
       },
@@ -340,8 +331,7 @@ export class SshHost {
       const sock = await new Promise<ClientChannel>((resolve, reject) =>
         gateway.forwardOut('127.0.0.1', 0, options.hostname, options.port, (error, stream) => (error ? reject(error) : resolve(stream))),
       );
-      const address = `${gatewayAddress}>${options.hostname}:${options.port}`;
-      const client = await dial(address, { host: options.hostname, port: options.port, username: options.username, sock }, creds, timeout, options, this.target, options.hostKey);
+      const client = await dial({ host: options.hostname, port: options.port, username: options.username, sock }, creds, timeout, options, this.target, options.hostKey);
       client.on('close', () => gateway.end());
       return { client, gateway };
     } catch (error) {
@@ -357,34 +347,8 @@ export class SshHost {
   }
 }
 
-/**
- * Connect one Client, holding a place among the handshakes to `address` from before the TCP
- * connect until it is authenticated or failed; rejects with an SshConnectionError that says why.
- */
-async function dial(address: string, config: ConnectConfig, creds: Credentials, timeout: number, options: HostOptions, target: string, hostKey?: string): Promise<Client> {
-  const release = await startupSlots(address).acquire();
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await handshake(config, creds, timeout, options, target, hostKey);
-      } catch (error) {
-        // sshd closes a connection before its banner when too many are unauthenticated
-        // (MaxStartups): it may not have seen yet that another one just got in
-        if (!droppedBeforeBanner(error) || attempt >= STARTUP_RETRIES || config.sock !== undefined) throw error;
-        await new Promise((resolve) => setTimeout(resolve, STARTUP_BACKOFF_MS * 2 ** attempt));
-      }
-    }
-  } finally {
-    release();
-  }
-}
-
-function droppedBeforeBanner(error: unknown): boolean {
-  const cause = error instanceof SshConnectionError ? (error.cause as (Error & { code?: string }) | undefined) : undefined;
-  return cause?.message === 'Connection lost before handshake' || cause?.code === 'ECONNRESET';
-}
-
-function handshake(config: ConnectConfig, creds: Credentials, timeout: number, options: HostOptions, target: string, hostKey?: string): Promise<Client> {
+/** Connect one Client; rejects with an SshConnectionError that says why. */
+function dial(config: ConnectConfig, creds: Credentials, timeout: number, options: HostOptions, target: string, hostKey?: string): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
     let settled = false;
