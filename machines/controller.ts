@@ -21,8 +21,8 @@ import type { Clock } from './clock.js';
 import { ConditionIndex, type ConditionTimeout, type Gate, type OnTimeout, type Watch } from './conditions/condition-index.js';
 import { ConditionTimeoutError } from './conditions/condition-timeout-error.js';
 import { MinHeap } from './heap.js';
-import { stateRank, type ResourceAction, type ResourceState, type StepName } from './lifecycle.js';
-import type { ResourceStateEvent } from './resource.js';
+import { stateRank, type ResourceAction, type ResourceState, type StepName, type TryReport } from './lifecycle.js';
+import type { ResourceStateEvent, RestoredResource } from './resource.js';
 
 export interface ControllerInput {
   readonly clock: Pick<Clock, 'now'>;
@@ -130,13 +130,49 @@ export type ControllerEvent =
   | { type: 'deadline' }
   | { type: 'gates.fire' }
   | { type: 'conditions.report'; on: boolean }
+  /** A step's try failed, or succeeded after failures: emitted as `try`. */
+  | { type: 'step.try'; report: TryReport }
+  | RestoreEvent
   | { type: 'shutdown' }
   | ResourceStateEvent;
+
+/** One state change a dead controller recorded, replayed by `restore`. */
+export interface RecordedStateChange {
+  readonly guid: string;
+  readonly to: ResourceState;
+  readonly time: number;
+  /** Set on a failure: the step that failed, and why. */
+  readonly step?: StepName;
+  readonly error?: unknown;
+}
+
+/**
+ * Resume a run whose controller died, from what its run directory recorded: each resource of
+ * `resources` waits, silent, in its recorded state (RESTORE); the recorded state changes are
+ * replayed into the condition index with their original times (nothing is reported again,
+ * and the actions they show taken are not taken again); then the resources go on (RESUME)
+ * and every resource is deployed again as one group, requested at `at` (the time of the
+ * first record), so pending delays and condition timeouts end when they would have. A
+ * replayed critical failure aborts instead: everything is released, nothing resumes.
+ */
+export interface RestoreEvent {
+  type: 'restore';
+  resources: ReadonlyArray<{ readonly guid: string; readonly restore: RestoredResource }>;
+  events: readonly RecordedStateChange[];
+  /** Emitted as `resumed` before anything else (the run directory's resume record). */
+  marker: object;
+  group: string;
+  at: number;
+}
 
 /** Emitted for whoever embeds the controller (waits, event log, live views). */
 export type ControllerEmitted =
   | ResourceStateEvent
   | ConditionEvent
+  /** `deploy` was taken: the first one starts the run's records. */
+  | { type: 'deployed'; guids: readonly string[]; group: string }
+  | { type: 'try'; report: TryReport }
+  | { type: 'resumed'; marker: object }
   | { type: 'failure'; failure: Failure }
   | { type: 'aborted'; failures: readonly Failure[] };
 
@@ -262,6 +298,11 @@ function release(context: ControllerContext, enqueue: Enqueue, self: AnyActorRef
   dispatch(context, enqueue, self, opened);
 }
 
+/** Whether the changes a restore replays hold a critical failure: the run was aborted before it died. */
+function restoresAbort(context: ControllerContext, event: RestoreEvent): boolean {
+  return event.events.some((change) => change.to === 'FAILED' && context.index.resources.get(change.guid)?.critical === true);
+}
+
 function arm(context: ControllerContext, enqueue: Enqueue, now: number): void {
   const next = context.deadlines.peek();
   if (next?.at === context.timer.armedAt) return;
@@ -280,6 +321,7 @@ export const controllerMachine = setup({
   guards: {
     isCriticalFailure: ({ context, event }) =>
       event.type === 'resource.state' && event.to === 'FAILED' && context.index.get(event.guid).critical,
+    restoresAbort: ({ context, event }) => event.type === 'restore' && restoresAbort(context, event),
   },
   actions: {
     adoptResource: ({ context, event }) => {
@@ -320,6 +362,7 @@ export const controllerMachine = setup({
     },
     deploy: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'deploy') return;
+      enqueue.emit({ type: 'deployed', guids: event.guids, group: event.group });
       const { opened, doomed } = context.index.deploy(event.guids, { ...event, at: event.at ?? context.now() });
       for (const { guid, dependency } of doomed) failForDependency(context, enqueue, guid, dependency, undefined);
       dispatch(context, enqueue, self, opened);
@@ -338,7 +381,6 @@ export const controllerMachine = setup({
     recordState: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'resource.state') return;
       const opened = context.index.recordState(event.guid, event.to, event.time);
-      if (event.replayed) context.index.markTaken(event.guid);
       enqueue.emit(event);
       if (event.to === 'FAILED' && !context.index.get(event.guid).critical) {
         // dependents not deployed yet can never deploy on a failed resource: they fail too
@@ -358,6 +400,46 @@ export const controllerMachine = setup({
         context.failures.push(failure);
         enqueue.emit({ type: 'failure', failure });
       }
+      dispatch(context, enqueue, self, opened);
+    }),
+    reportTry: enqueueActions(({ event, enqueue }) => {
+      if (event.type === 'step.try') enqueue.emit({ type: 'try', report: event.report });
+    }),
+    restore: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'restore') return;
+      enqueue.emit({ type: 'resumed', marker: event.marker });
+      for (const { guid, restore } of event.resources) {
+        const actor = context.actors.get(guid);
+        if (actor) enqueue.sendTo(actor, { type: 'RESTORE', restore });
+      }
+      // replayed, not reported: the run directory has it already
+      const reportHeld = context.index.reportHeld;
+      context.index.reportHeld = false;
+      for (const change of event.events) {
+        context.index.recordState(change.guid, change.to, change.time);
+        context.index.markTaken(change.guid);
+        if (change.step !== undefined) {
+          context.failures.push({
+            guid: change.guid,
+            type: context.types.get(change.guid) ?? 'unknown',
+            step: change.step,
+            error: change.error,
+            time: change.time,
+            critical: context.index.get(change.guid).critical,
+          });
+        }
+      }
+      context.index.reportHeld = reportHeld;
+      context.index.held.length = 0;
+      // aborted: the transition goes to `aborted`, which releases everything; nothing resumes
+      if (restoresAbort(context, event)) return;
+      for (const { guid } of event.resources) {
+        const actor = context.actors.get(guid);
+        if (actor) enqueue.sendTo(actor, { type: 'RESUME' });
+      }
+      const guids = [...context.index.resources.keys()];
+      const { opened, doomed } = context.index.deploy(guids, { group: event.group, waitAllReady: true, autoStart: true, at: event.at });
+      for (const { guid, dependency } of doomed) failForDependency(context, enqueue, guid, dependency, undefined);
       dispatch(context, enqueue, self, opened);
     }),
     fireDeadlines: enqueueActions(({ context, enqueue, self }) => {
@@ -410,6 +492,7 @@ export const controllerMachine = setup({
     deadline: { actions: 'fireDeadlines' },
     'gates.fire': { actions: 'fireBatch' },
     'conditions.report': { actions: 'setReport' },
+    'step.try': { actions: 'reportTry' },
     shutdown: { target: '.released' },
   },
   states: {
@@ -420,6 +503,7 @@ export const controllerMachine = setup({
         'condition.add': { actions: 'addCondition' },
         deploy: { actions: 'deploy' },
         request: { actions: 'request' },
+        restore: [{ guard: 'restoresAbort', target: 'aborted', actions: 'restore' }, { actions: 'restore' }],
       },
     },
     aborted: {

@@ -65,6 +65,23 @@ export function isResourceAction(value: unknown): value is ResourceAction {
 export const STEPS = ['discover', 'provision', 'deploy', 'start', 'run', 'stop', 'release'] as const;
 export type StepName = (typeof STEPS)[number];
 
+/** One try of one step, as reported in events.ndjson (`"kind": "try"`) and by `ec.onTry`. */
+export interface TryReport {
+  readonly guid: string;
+  readonly step: StepName;
+  /** 1 for the first try. */
+  readonly attempt: number;
+  /** How many tries the step may take in all (`retries` + 1). */
+  readonly attempts: number;
+  /** `ok`: it succeeded (after failed tries); `failed`: it threw; `timeout`: its timeout expired. */
+  readonly outcome: 'ok' | 'failed' | 'timeout';
+  /** The clock time at which the try ended. */
+  readonly time: number;
+  readonly error?: unknown;
+  /** When another try follows: how long (ms) until it starts. */
+  readonly nextDelay?: number;
+}
+
 /**
  * Whether a resource runs a step, asked when the step is due (so attributes set after
  * registration count). A step it does not run costs no invoked actor.

@@ -12,6 +12,8 @@
  *
  * Every lifecycle state entered is stamped in `context.times` (first entry only) and
  * reported as a `resource.state` event, emitted and sent to the parent actor when there is one.
+ * The states where something is in progress (a step runs, a resume is pending) are tagged
+ * `busy`: `snapshot.hasTag('busy')`.
  */
 import { assign, enqueueActions, fromPromise, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import type { ResourceState, StepName, StepPlan } from './lifecycle.js';
@@ -71,6 +73,8 @@ export type ResourceEvent =
    * STARTED, a condition on its START or STOP timed out (`onTimeout: fail`).
    */
   | { type: 'FAIL'; error: unknown }
+  /** Resume: from NEW, wait in `restoring` as the run directory recorded it (see RestoredResource). */
+  | { type: 'RESTORE'; restore: RestoredResource }
   /** Resume: leave `restoring` for the restored state (see RestoredResource). */
   | { type: 'RESUME' }
   /**
@@ -88,8 +92,6 @@ export interface ResourceStateEvent {
   time: number;
   step?: StepName;
   error?: unknown;
-  /** Set on a state change a resumed controller replays from its run directory (already recorded there). */
-  replayed?: true;
 }
 
 /** Placeholder step: a type that runs a step must provide its logic. */
@@ -121,6 +123,7 @@ export const resourceMachine = setup({
     input: {} as ResourceInput,
     events: {} as ResourceEvent,
     emitted: {} as ResourceStateEvent,
+    tags: {} as 'busy',
   },
   actors: {
     discover: missingStep,
@@ -140,6 +143,16 @@ export const resourceMachine = setup({
   },
   actions: {
     recordFailure: assign((_, { step, error }: { step: StepName; error: unknown }) => ({ failedStep: step, error })),
+    adoptRestore: assign(({ event }) => {
+      if (event.type !== 'RESTORE') return {};
+      const { restore } = event;
+      return {
+        restore,
+        state: restore.state,
+        times: { ...restore.times },
+        ...(restore.failedStep !== undefined ? { failedStep: restore.failedStep, error: restore.error } : {}),
+      };
+    }),
     recordAwayFailure: assign(({ context }) => ({
       failedStep: 'run' as const,
       error: context.restore?.end?.error ?? new Error('it ended while no controller watched it'),
@@ -179,12 +192,14 @@ export const resourceMachine = setup({
     NEW: {
       always: { guard: 'restored', target: 'restoring' },
       on: {
+        RESTORE: { target: 'restoring', actions: 'adoptRestore' },
         DEPLOY: [{ guard: has('discover'), target: 'discovering' }, { target: 'DISCOVERED' }],
         FAIL: failed('deploy'),
         HALT: 'halted',
       },
     },
     discovering: {
+      tags: 'busy',
       on: { FAIL: failed('discover'), HALT: 'halted' },
       invoke: { src: 'discover', input: stepInput('discover'), onDone: 'DISCOVERED', onError: failed('discover') },
     },
@@ -193,6 +208,7 @@ export const resourceMachine = setup({
       always: [{ guard: has('provision'), target: 'provisioning' }, { target: 'PROVISIONED' }],
     },
     provisioning: {
+      tags: 'busy',
       on: { FAIL: failed('provision'), HALT: 'halted' },
       invoke: { src: 'provision', input: stepInput('provision'), onDone: 'PROVISIONED', onError: failed('provision') },
     },
@@ -201,6 +217,7 @@ export const resourceMachine = setup({
       always: [{ guard: has('deploy'), target: 'deploying' }, { target: 'READY' }],
     },
     deploying: {
+      tags: 'busy',
       on: { FAIL: failed('deploy'), HALT: 'halted' },
       invoke: { src: 'deploy', input: stepInput('deploy'), onDone: 'READY', onError: failed('deploy') },
     },
@@ -210,6 +227,7 @@ export const resourceMachine = setup({
       on: { START: [{ guard: has('start'), target: 'starting' }, { target: 'STARTED' }], HALT: 'halted', FAIL: failed('start') },
     },
     starting: {
+      tags: 'busy',
       on: { HALT: 'halted' },
       invoke: { src: 'start', input: stepInput('start'), onDone: 'STARTED', onError: failed('start') },
     },
@@ -225,6 +243,7 @@ export const resourceMachine = setup({
           ],
         },
         running: {
+          tags: 'busy',
           invoke: { src: 'run', input: stepInput('run'), onDone: '#resource.FINISHED', onError: failed('run') },
         },
       },
@@ -232,6 +251,7 @@ export const resourceMachine = setup({
       on: { STOP: [{ guard: has('stop'), target: 'stopping' }, { target: 'STOPPED' }], HALT: 'halted', FAIL: failed('stop') },
     },
     stopping: {
+      tags: 'busy',
       on: { HALT: 'halted' },
       invoke: { src: 'stop', input: stepInput('stop'), onDone: 'STOPPED', onError: failed('stop') },
     },
@@ -240,6 +260,7 @@ export const resourceMachine = setup({
     FAILED: { entry: { type: 'enter', params: { state: 'FAILED' } } },
     /** Resumed from a run directory, waiting for RESUME; `context.state` is the state recorded. */
     restoring: {
+      tags: 'busy',
       on: {
         RESUME: (['DISCOVERED', 'PROVISIONED', 'READY', 'STARTED', 'STOPPED', 'FINISHED', 'FAILED', 'RELEASED'] as const).map(
           (state) => ({ guard: { type: 'resumesIn' as const, params: { state } }, target: state }),
@@ -249,6 +270,7 @@ export const resourceMachine = setup({
     /** Halted on the way, waiting for RELEASE; `context.state` is the last state reached. */
     halted: {},
     releasing: {
+      tags: 'busy',
       on: { RELEASE: {} },
       invoke: {
         src: 'release',

@@ -28,9 +28,23 @@ export class NepiError extends Error {
 
 /** A guid that no resource of this experiment has. */
 export class UnknownResourceError extends NepiError {
-  constructor(guid: string, known: Iterable<string> = []) {
-    super(`unknown resource '${guid}'${suggest(guid, known)}`, { guid });
+  constructor(guid: unknown, known: Iterable<string> = []) {
+    const name = typeof guid === 'string' ? guid : undefined;
+    super(
+      name === undefined
+        ? `unknown resource ${describeValue(guid)}: a resource is named by its guid, a string`
+        : `unknown resource '${name}'${suggest(name, known)}`,
+      name === undefined ? {} : { guid: name },
+    );
   }
+}
+
+/** A value of the wrong kind, as a message shows it: `12345 (a number)`. */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return `${String(value)} (a ${typeof value})`;
 }
 
 /** A resource type name that is not registered. */

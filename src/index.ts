@@ -1,4 +1,6 @@
 /** nepi: describe, deploy, run and tear down network experiments. The public API. */
+// the built-in backends (dummy, linux, netns) are registered in the default registry
+import './backends/index.js';
 export { ExperimentController } from './experiment/experiment-controller.js';
 export type {
   DeployOptions,
@@ -8,9 +10,12 @@ export type {
   TraceAttr,
   TraceOptions,
 } from './experiment/experiment-controller.js';
-export type { ResumeOptions, ResumeRecord } from './experiment/resume.js';
+export type { ResumeOptions } from './experiment/experiment-controller.js';
+export type { ResumeRecord } from './experiment/restore.js';
+export { DescriptionError } from './experiment/description-path.js';
+export type { EntryPart as DescriptionPart, PathSegment as DescriptionPathSegment } from './experiment/description-path.js';
 export type { ConditionDescription, ExperimentDescription, ResourceDescription } from './experiment/description.js';
-export type { ConditionOptions, OnTimeout } from './experiment/condition-options.js';
+export type { ConditionOptions, OnTimeout } from './experiment/rules.js';
 export type { RunSummary, FailureSummary } from './run/summary.js';
 export { ResourceAction, ResourceState, STATE_ORDER, STEPS } from '../machines/lifecycle.js';
 export type { StepName } from '../machines/lifecycle.js';
@@ -19,24 +24,55 @@ export type { ResourceStateEvent } from '../machines/resource.js';
 export type { Clock } from '../machines/clock.js';
 export type { CycleLink } from '../machines/conditions/cycles.js';
 export { ConditionTimeoutError } from '../machines/conditions/condition-timeout-error.js';
-export { defineResourceType, matchesType } from './resources/resource-type.js';
+export { defineResourceType, extendResourceType, matchesType } from './resources/resource-type.js';
 export type {
+  AttributeSpecs,
   ConnectionRule,
+  NodeSpec,
+  ProbeFunction,
+  ReattachFunction,
+  ReattachOutcome,
   ResourceType,
   ResourceTypeDefinition,
-  ResourceView,
-  StepContext,
+  ResourceTypeOverrides,
   StepFunction,
   TraceSpec,
 } from './resources/resource-type.js';
-export { registerResourceType, defaultRegistry, TypeRegistry } from './resources/registry.js';
-export type { AttributeKind, AttributeSpec, AttributeValue } from './resources/attributes.js';
-export { DummyApplication, DummyNode, LinuxApplication, LinuxNode } from './backends/index.js';
-export { SshConnectionError } from './backends/ssh/errors.js';
-export type { SshFailure } from './backends/ssh/errors.js';
+export type { ExperimentView, NodeView, ProbeContext, ResourceScope, ResourceView, StepContext } from './resources/views.js';
+export type { Executor, Launch, RecordedState } from './resources/executor.js';
+export { defineBackend } from './resources/backend.js';
+export type { Backend, BackendDefinition, BackendSession, Cleaner, CleanReport } from './resources/backend.js';
+export { connectionRule, dependsOnType, describeConnectsTo } from './resources/connections.js';
+export type { ConnectionMatch } from './resources/connections.js';
+export { registerResourceType, registerCleaner, defaultRegistry, TypeRegistry } from './resources/registry.js';
+export type {
+  AnyAttributeValues,
+  AttributeKind,
+  AttributeSpec,
+  AttributeValue,
+  AttributeValueOf,
+  AttributeValues,
+  BuiltInAttributeValues,
+  ValuesOf,
+} from './resources/attributes.js';
+export type { TraceSource } from './run/traces.js';
+export { DummyApplication, DummyNode } from './backends/dummy/index.js';
 export {
+  createLocalExecutor,
+  isLocalHost,
+  isRemoteNode,
+  launchOf,
+  linuxBackend,
+  LinuxApplication,
+  LinuxNode,
   LinuxPing,
   LinuxTcpdump,
+  parsePing,
+  SshConnectionError,
+} from './backends/linux/index.js';
+export type { LinuxSession, LocalExecutorOptions, NodeConnection, PingResults, SshFailure } from './backends/linux/index.js';
+export {
+  netnsBackend,
   NetnsLink,
   NetnsNode,
   NetnsRoute,
@@ -47,9 +83,7 @@ export {
   NetnsCommandError,
   NetnsUnavailableError,
 } from './backends/netns/index.js';
-export type { PingResults } from './backends/netns/index.js';
-export { registerCleaner } from './backends/cleanup.js';
-export type { Cleaner, CleanReport } from './backends/cleanup.js';
+export type { NetnsSession } from './backends/netns/index.js';
 export { recordInLedger, readLedger } from './backends/ledger.js';
 export type { LedgerEntry } from './backends/ledger.js';
 export {

@@ -1,42 +1,25 @@
 /**
- * Cleaners: what `nepi clean` calls to remove what a run left behind when its controller
- * could not release it (SIGKILL, a power cut). Each backend that creates things outside the
- * run directory registers one: the netns backend here, later the local (processes) and SSH
- * (remote folders and processes) backends. A cleaner finds what to remove from the run's
- * ledger (`src/backends/ledger.ts`) or, for `--all`, by the names it gives what it creates,
- * and removes only that.
+ * Running the cleaners (`nepi clean`): what removes what a run left behind when its
+ * controller could not release it (SIGKILL, a power cut). Each backend that creates things
+ * outside the run directory brings its cleaners (`defineBackend({ cleaners })`); a cleaner
+ * finds what to remove from the run's ledger (`src/backends/ledger.ts`) or its records, or,
+ * for `--all`, by the names it gives what it creates, and removes only that.
  */
-export interface CleanReport {
-  /** One line per thing removed, e.g. `network namespace nepi-1a2b3c4d-node1`. */
-  readonly removed: readonly string[];
-  /** What could not be removed, and why. */
-  readonly problems: readonly string[];
+import type { CleanReport } from '../resources/backend.js';
+import { defaultRegistry, registerCleaner, type TypeRegistry } from '../resources/registry.js';
+
+export type { Cleaner, CleanReport } from '../resources/backend.js';
+export { registerCleaner };
+
+/** The cleaners `nepi clean` runs: those of the registry's backends, and those registered on their own. */
+export function registeredCleaners(registry: TypeRegistry = defaultRegistry) {
+  return registry.cleaners();
 }
 
-export interface Cleaner {
-  /** The backend it cleans up after, e.g. `netns`. */
-  readonly backend: string;
-  /** Remove what the run in `runDir` created and left behind. */
-  cleanRun(runDir: string): Promise<CleanReport>;
-  /** Remove everything this backend created on this machine, found by its naming, and nothing else. */
-  cleanAll(): Promise<CleanReport>;
-}
-
-const cleaners = new Map<string, Cleaner>();
-
-/** Register (or replace) the cleaner of a backend. */
-export function registerCleaner(cleaner: Cleaner): void {
-  cleaners.set(cleaner.backend, cleaner);
-}
-
-export function registeredCleaners(): Cleaner[] {
-  return [...cleaners.values()];
-}
-
-/** Run every cleaner on `runDir` (or on the whole machine with `'all'`); reports by backend. */
-export async function cleanUp(target: { runDir: string } | 'all'): Promise<Map<string, CleanReport>> {
+/** Run every cleaner on `runDir` (or on the whole machine with `'all'`); reports by cleaner. */
+export async function cleanUp(target: { runDir: string } | 'all', registry: TypeRegistry = defaultRegistry): Promise<Map<string, CleanReport>> {
   const reports = new Map<string, CleanReport>();
-  for (const cleaner of cleaners.values()) {
+  for (const cleaner of registry.cleaners()) {
     try {
       reports.set(cleaner.backend, target === 'all' ? await cleaner.cleanAll() : await cleaner.cleanRun(target.runDir));
     } catch (error) {

@@ -7,6 +7,7 @@ import type { ConditionIndex } from '../../machines/conditions/condition-index.j
 import { findCycle, type PendingCondition } from '../../machines/conditions/cycles.js';
 import type { ResourceAction, ResourceState } from '../../machines/lifecycle.js';
 import { AttributeValueError, ConditionCycleError, ConditionError, InvalidConnectionError } from '../errors.js';
+import { connectionMatches } from '../resources/connections.js';
 import type { ResourceRecord } from './resource-record.js';
 
 export interface CheckContext {
@@ -34,12 +35,9 @@ export function waitsOnDeployment(action: ResourceAction, state: ResourceState):
 }
 
 /** Throw the first reason why `batch` cannot be deployed as (part of) deployment group `group`. */
-export function checkDeployable(
-  { index, record: recordOf }: CheckContext,
-  batch: readonly string[],
-  group: string,
-  waitAllReady: boolean,
-): void {
+export function checkDeployable(checks: CheckContext, batch: readonly string[], group: string, waitAllReady: boolean): void {
+  const { index } = checks;
+  const recordOf = (guid: string) => checks.record(guid);
   const inBatch = new Set(batch);
   const deployed = (guid: string) => inBatch.has(guid) || index.get(guid).deployed;
   for (const guid of batch) {
@@ -50,13 +48,12 @@ export function checkDeployable(
         throw new AttributeValueError(guid, record.type, name, 'is required and not set');
       }
     }
-    for (const [pattern, rule] of Object.entries(record.resourceType.connectsTo)) {
-      const count = record.connected(pattern).length;
-      if (rule.min !== undefined && count < rule.min) {
-        throw new InvalidConnectionError(
-          `resource '${guid}' (${record.type}) must be connected to at least ${rule.min} ${pattern}, has ${count}`,
-          where,
-        );
+    for (const match of connectionMatches(record.resourceType)) {
+      const { min } = match.rule;
+      if (min === undefined) continue;
+      const count = record.connectedRecords().filter((other) => match.matches(other.resourceType)).length;
+      if (count < min) {
+        throw new InvalidConnectionError(`resource '${guid}' (${record.type}) must be connected to at least ${min} ${match.label}, has ${count}`, where);
       }
     }
     const entry = index.get(guid);
@@ -107,7 +104,9 @@ export function checkDeployable(
  * RELEASE conditions (resources are released whether deployed or not). Searching at every
  * registration would cost the whole chain each time: quadratic for a long chain.
  */
-export function checkCondition({ index, record: recordOf }: CheckContext, condition: PendingCondition): void {
+export function checkCondition(checks: CheckContext, condition: PendingCondition): void {
+  const { index } = checks;
+  const recordOf = (guid: string) => checks.record(guid);
   const { targets, action, members, state } = condition;
   if (action === 'RELEASE' || targets.some((guid) => index.get(guid).deployed)) {
     const cycle = findCycle(index, targets, {

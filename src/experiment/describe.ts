@@ -1,7 +1,7 @@
 /** The experiment as data (`experiment.json`, saved files): resources by name, as registered. */
 import type { ResourceAction, ResourceState } from '../../machines/lifecycle.js';
 import type { Duration } from '../time/duration.js';
-import type { OnTimeout } from './condition-options.js';
+import type { OnTimeout } from './rules.js';
 import type { ConditionDescription, ExperimentDescription, ResourceDescription } from './description.js';
 import type { ResourceRecord } from './resource-record.js';
 
@@ -41,9 +41,10 @@ export function describeExperiment(
   for (const [guid, record] of records) {
     const description: Mutable<ResourceDescription> = { type: record.type };
     // a connection is listed once, by the resource registered later
-    const connect = [...record.connections].filter((other) => order.get(other)! < order.get(guid)!);
+    const connect = record.peers().filter((other) => order.get(other)! < order.get(guid)!);
     if (connect.length > 0) description.connect = connect;
-    if (record.given.size > 0) description.attributes = Object.fromEntries(record.given) as ResourceDescription['attributes'];
+    const given = record.given();
+    if (given.size > 0) description.attributes = Object.fromEntries(given) as ResourceDescription['attributes'];
     const own = conditions.get(guid);
     if (own) description.conditions = own;
     resources[guid] = description;

@@ -34,3 +34,9 @@ export interface ExperimentDescription {
   readonly expId: string;
   readonly resources: Readonly<Record<string, ResourceDescription>>;
 }
+
+/**
+ * An experiment as a file holds it: like {@link ExperimentDescription}, but `expId` may be
+ * left out (the controller then makes one up, or the loader's options give it).
+ */
+export type ExperimentFileDescription = Omit<ExperimentDescription, 'expId'> & { readonly expId?: string };

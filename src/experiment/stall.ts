@@ -8,11 +8,9 @@
 import type { AnyActorRef } from 'xstate';
 import type { ControllerActor } from '../../machines/controller.js';
 
-/** Whether a resource actor is in the middle of something (a step, or restoring). */
+/** Whether a resource actor is in the middle of something (a step runs, or a resume is pending): tagged `busy`. */
 function busy(actor: AnyActorRef): boolean {
-  const value = (actor.getSnapshot() as { value: unknown }).value;
-  if (typeof value === 'string') return value !== 'halted' && /^[a-z]/.test(value);
-  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)['STARTED'] === 'running';
+  return (actor.getSnapshot() as { hasTag(tag: string): boolean }).hasTag('busy');
 }
 
 /** Whether the controller can make no more progress by itself. */

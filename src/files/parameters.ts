@@ -5,7 +5,7 @@
  * the file's syntax.
  */
 import { suggest } from '../errors.js';
-import type { PathProblem } from './check.js';
+import type { PathProblem } from '../experiment/description-path.js';
 import { formatPath, type PathSegment } from './paths.js';
 
 /** A parameter's value: as written in YAML, a string, a number or a boolean. */

@@ -4,7 +4,8 @@
  */
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
-import { checkExperiment, type ExperimentFileDescription, type PathProblem } from './check.js';
+import { checkExperiment, type PathProblem } from '../experiment/check-description.js';
+import type { ExperimentFileDescription } from '../experiment/description.js';
 import { ExperimentFileError, type ExperimentFileProblem } from './experiment-file-error.js';
 import { noteSubstitution, substituteParameters, type Parameters } from './parameters.js';
 import {

@@ -1,7 +1,7 @@
-/** Document paths (`resources.client.conditions[0].group[0]`) and source positions. */
+/** Source positions of the places of a document (`resources.client.conditions[0].group[0]`). */
+import { formatPath, type EntryPart, type PathSegment } from '../experiment/description-path.js';
 
-/** One step into a document: a mapping key or a list index. */
-export type PathSegment = string | number;
+export { formatPath, type EntryPart, type PathSegment };
 
 /** A place in a file; line and column start at 1. */
 export interface SourcePosition {
@@ -18,27 +18,8 @@ export interface SourceEntry {
   readonly value: SourcePosition;
 }
 
-/**
- * Which place of an entry a problem points at: its key (an unknown key), its value (a bad
- * value), or where the entry begins — the key if it has one, else the value (a missing key).
- */
-export type EntryPart = 'key' | 'value' | 'entry';
-
 /** Finds where the entry at a path was written, if known. */
 export type Locator = (path: readonly PathSegment[], part: EntryPart) => SourcePosition | undefined;
-
-const PLAIN_NAME = /^[A-Za-z_$][\w$-]*$/;
-
-/** `resources.client.conditions[0]`; names that are not plain are quoted: `resources["my node"]`. */
-export function formatPath(path: readonly PathSegment[]): string {
-  let text = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') text += `[${segment}]`;
-    else if (PLAIN_NAME.test(segment)) text += text === '' ? segment : `.${segment}`;
-    else text += `[${JSON.stringify(segment)}]`;
-  }
-  return text;
-}
 
 /**
  * A locator over a table of entries by formatted path. A path with no entry of its own (a

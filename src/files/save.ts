@@ -2,9 +2,8 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { stringify } from 'yaml';
-import type { ExperimentDescription } from '../experiment/description.js';
+import type { ExperimentDescription, ExperimentFileDescription } from '../experiment/description.js';
 import type { ExperimentController } from '../experiment/experiment-controller.js';
-import type { ExperimentFileDescription } from './check.js';
 import { ExperimentFileError } from './experiment-file-error.js';
 
 export type ExperimentFileFormat = 'yaml' | 'json';

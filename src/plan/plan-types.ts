@@ -7,7 +7,8 @@
  */
 import { STEPS, type StepName } from '../../machines/lifecycle.js';
 import { TypeRegistry } from '../resources/registry.js';
-import { defineResourceType, type ResourceType, type ResourceView, type StepContext } from '../resources/resource-type.js';
+import { defineResourceType, type ResourceType } from '../resources/resource-type.js';
+import type { ResourceView, StepContext } from '../resources/views.js';
 
 /** Step durations in ms by resource guid, from the file's `plan:` hints. */
 export type PlanDurations = ReadonlyMap<string, Readonly<Partial<Record<StepName, number>>>>;
@@ -49,6 +50,9 @@ export function planType(original: ResourceType, durations: PlanDurations): Reso
     traces: original.traces,
     connectsTo: original.connectsTo,
     dependsOn: original.dependsOn,
+    runsOn: original.runsOn,
+    // still a node: what runs on it connects to it; its executor is never asked (nothing runs)
+    ...(original.node ? { node: original.node } : {}),
     steps,
     skipStep: (step, resource) => !runs(step, resource),
   });

@@ -21,6 +21,41 @@ export interface AttributeSpec {
   readonly required?: boolean;
 }
 
+/** The value a step reads of an attribute declared by `S`, when it is set. */
+export type AttributeValueOf<S extends AttributeSpec> = S extends { readonly type: 'boolean' }
+  ? boolean
+  : S extends { readonly type: 'integer' | 'double' | 'duration' }
+    ? number
+    : S extends { readonly type: 'map' }
+      ? Readonly<Record<string, string>>
+      : S extends { readonly type: 'enum'; readonly allowed: readonly (infer E extends string)[] }
+        ? E
+        : string;
+
+/** `undefined` unless the attribute always has a value by the time steps run (a default, or required). */
+type Unset<S extends AttributeSpec> = S extends { readonly default: AttributeValue } ? never : S extends { readonly required: true } ? never : undefined;
+
+/** What `ctx.get(name)` returns for each attribute of a set of declarations. */
+export type AttributeValues<A extends Readonly<Record<string, AttributeSpec>>> = {
+  readonly [K in keyof A]: AttributeValueOf<A[K]> | Unset<A[K]>;
+};
+
+/** Attribute values of a type whose declarations are not known statically. */
+export type AnyAttributeValues = { readonly [name: string]: AttributeValue | undefined };
+
+/** The values of the attributes every type has (see `CRITICAL_ATTRIBUTE` and the timeouts and retries). */
+export interface BuiltInAttributeValues {
+  readonly critical: boolean;
+  readonly deployTimeout: number | undefined;
+  readonly startTimeout: number | undefined;
+  readonly stopTimeout: number | undefined;
+  readonly retries: number | undefined;
+  readonly retryDelay: number | undefined;
+}
+
+/** A type's attribute values: its own declarations over the built-in ones. */
+export type ValuesOf<A extends Readonly<Record<string, AttributeSpec>>> = Omit<BuiltInAttributeValues, keyof A> & AttributeValues<A>;
+
 /** The attribute every resource type has. */
 export const CRITICAL_ATTRIBUTE: AttributeSpec = {
   type: 'boolean',

@@ -1,11 +1,18 @@
-/** The registry of resource types known by name. */
+/** The registry of resource types known by name, and of the backends they belong to. */
 import { NepiError, UnknownTypeError } from '../errors.js';
+import type { Backend, Cleaner } from './backend.js';
 import type { ResourceType } from './resource-type.js';
 
 export class TypeRegistry {
-  #types = new Map<string, ResourceType>();
+  readonly #types = new Map<string, ResourceType>();
+  readonly #backends = new Map<string, Backend>();
+  /** Cleaners registered on their own (registerCleaner), by the name they report under. */
+  readonly #cleaners = new Map<string, Cleaner>();
 
-  /** Add a type; another type under the same name is an error unless `replace` is set. */
+  /**
+   * Add a type (and its backend, the first time); another type under the same name is an
+   * error unless `replace` is set.
+   */
   register(type: ResourceType, options: { replace?: boolean } = {}): void {
     const existing = this.#types.get(type.type);
     if (existing && existing !== type && !options.replace) {
@@ -13,7 +20,21 @@ export class TypeRegistry {
         type: type.type,
       });
     }
+    if (type.backend) this.registerBackend(type.backend);
     this.#types.set(type.type, type);
+  }
+
+  /** Add a backend (its cleaners run with `nepi clean`); registering its types does it too. */
+  registerBackend(backend: Backend): void {
+    const existing = this.#backends.get(backend.name);
+    if (existing === backend) return;
+    if (existing) throw new NepiError(`another backend named '${backend.name}' is already registered`);
+    this.#backends.set(backend.name, backend);
+  }
+
+  /** Add (or replace) a cleaner of its own, reporting under `cleaner.backend`; it replaces a backend's cleaner of that name. */
+  registerCleaner(cleaner: Cleaner): void {
+    this.#cleaners.set(cleaner.backend, cleaner);
   }
 
   get(name: string): ResourceType {
@@ -29,6 +50,18 @@ export class TypeRegistry {
   list(): ResourceType[] {
     return [...this.#types.values()].sort((a, b) => a.type.localeCompare(b.type));
   }
+
+  backends(): Backend[] {
+    return [...this.#backends.values()];
+  }
+
+  /** The cleaners of every backend, in registration order, then those registered on their own. */
+  cleaners(): Cleaner[] {
+    const own = this.backends()
+      .flatMap((backend) => backend.cleaners ?? [])
+      .filter((cleaner) => !this.#cleaners.has(cleaner.backend));
+    return [...own, ...this.#cleaners.values()];
+  }
 }
 
 /** The registry every controller reads unless given its own; built-in backends register here. */
@@ -37,4 +70,9 @@ export const defaultRegistry = new TypeRegistry();
 /** Make a type available by name to every experiment controller. */
 export function registerResourceType(type: ResourceType, options: { replace?: boolean } = {}): void {
   defaultRegistry.register(type, options);
+}
+
+/** Add (or replace) a cleaner in the default registry: `nepi clean` runs it (see backend.ts). */
+export function registerCleaner(cleaner: Cleaner): void {
+  defaultRegistry.registerCleaner(cleaner);
 }

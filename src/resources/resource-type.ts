@@ -1,50 +1,32 @@
 /**
  * Resource types: what a resource is (attributes, traces, what it connects to and depends
- * on) and what it does at each lifecycle step. A type is plain data plus step functions;
- * the engine turns it into the resource machine with `.provide()`.
+ * on, the backend it belongs to) and what it does at each lifecycle step. A type is plain
+ * data plus step functions; the engine turns it into the resource machine with `.provide()`
+ * (see resource-logic.ts).
+ *
+ * A type is typed over its attributes (`ctx.get('rate')` is a `string | undefined` when
+ * `rate` is an optional string), its scratch data (`data: () => ({ ... })` types `ctx.data`)
+ * and its backend's session (`ctx.session`), so its steps need no casts.
  */
-import { fromPromise, type AnyActorLogic } from 'xstate';
-import type { Clock } from '../../machines/clock.js';
-import { STEPS, type StepName } from '../../machines/lifecycle.js';
-import { resourceMachine, type StepInput } from '../../machines/resource.js';
+import type { StepName } from '../../machines/lifecycle.js';
+import { STEPS } from '../../machines/lifecycle.js';
 import { NepiError } from '../errors.js';
-import { coerceAttribute, CRITICAL_ATTRIBUTE, type AttributeSpec, type AttributeValue } from './attributes.js';
-import { RELIABILITY_ATTRIBUTES, runStep, type TryReport } from './step-runner.js';
+import {
+  coerceAttribute,
+  CRITICAL_ATTRIBUTE,
+  type AnyAttributeValues,
+  type AttributeSpec,
+  type AttributeValues,
+  type ValuesOf,
+} from './attributes.js';
+import type { Backend } from './backend.js';
+import type { Executor, RecordedState } from './executor.js';
+import { RELIABILITY_ATTRIBUTES } from './step-runner.js';
+import type { ProbeContext, ResourceScope, ResourceView, StepContext } from './views.js';
 
-/** A resource as its type's steps see it. */
-export interface ResourceView {
-  readonly guid: string;
-  readonly type: string;
-  get(name: string): AttributeValue | undefined;
-}
+export type { ProbeContext, ResourceScope, ResourceView, StepContext } from './views.js';
 
-/** What one step of one resource gets to work with. */
-export interface StepContext extends ResourceView {
-  readonly step: StepName;
-  /** Aborted when the step is cancelled (a release while it runs, leaving STARTED for `run`). */
-  readonly signal: AbortSignal;
-  readonly clock: Clock;
-  /** Resources connected to this one, optionally only those whose type matches `type`. */
-  connections(type?: string): readonly ResourceView[];
-  /** Wait `ms` on the experiment's clock; rejects when the step is aborted. */
-  sleep(ms: number): Promise<void>;
-  /** Scratch space of this resource's backend, kept across its steps. */
-  readonly data: Record<string, unknown>;
-  readonly expId: string;
-  readonly runId: string;
-  /** The run directory `<localDir>/<expId>/<runId>`. */
-  readonly runDir: string;
-  /** This resource's own folder in the run directory, created on first call. */
-  dir(): string;
-  traceEnabled(name: string): boolean;
-  /** Where trace `name` goes: `<runDir>/<guid>/<name>`. */
-  tracePath(name: string): string;
-  /**
-   * What this resource measured (e.g. a ping's `rtt` and `loss`): JSON values set by its
-   * steps, written under the resource in the run summary (`summary.json`, `nepi show`).
-   */
-  readonly results: Record<string, unknown>;
-}
+export type AttributeSpecs = Readonly<Record<string, AttributeSpec>>;
 
 export interface TraceSpec {
   readonly help: string;
@@ -52,31 +34,16 @@ export interface TraceSpec {
   readonly enabled?: boolean;
 }
 
-export type StepFunction = (context: StepContext) => Promise<void> | void;
-
-/**
- * What a type's `probe` sees of a released resource: the resource, its backend's scratch
- * data (as its steps left it) and where its files are.
- */
-export interface ProbeContext extends ResourceView {
-  /** The scratch data its steps kept (a process handle, an address, ...). */
-  readonly data: Readonly<Record<string, unknown>>;
-  readonly clock: Clock;
-  /** Resources connected to this one, optionally only those whose type matches `type`. */
-  connections(type?: string): readonly ResourceView[];
-  readonly expId: string;
-  readonly runId: string;
-  readonly runDir: string;
-  /** Where trace `name` goes: `<runDir>/<guid>/<name>`. */
-  tracePath(name: string): string;
-}
+export type StepFunction<V = AnyAttributeValues, D = Record<string, unknown>, S = unknown> = (context: StepContext<V, D, S>) => Promise<void> | void;
 
 /**
  * Look, after a resource was released, for anything it left behind (a live process, a
  * mounted file system, a namespace...). Returns one description per thing found; empty
  * means clean. Used by `testResourceType` from `nepi/testing`.
  */
-export type ProbeFunction = (resource: ProbeContext) => Promise<string[]> | string[];
+export type ProbeFunction<V = AnyAttributeValues, D = Record<string, unknown>, S = unknown> = (
+  resource: ProbeContext<V, D, S>,
+) => Promise<string[]> | string[];
 
 /**
  * What `reattach` found of a resource after the controller that ran it died (see `nepi resume`):
@@ -93,16 +60,11 @@ export type ReattachOutcome =
 /**
  * Find again, on resume, what this resource's steps created or started before the controller
  * died. `recorded` is the last state the run directory recorded for it (e.g. `STARTED`,
- * `READY`) and the step it was in, if any. `ctx.data` starts empty.
+ * `READY`), the step it was in, if any, and when it entered each state. `ctx.data` starts new.
  */
-export type ReattachFunction = (
-  context: StepContext,
-  recorded: {
-    readonly state: string;
-    readonly step?: StepName;
-    /** When it first entered each state, as recorded (clock ms): e.g. `times.STARTED`. */
-    readonly times?: Readonly<Partial<Record<string, number>>>;
-  },
+export type ReattachFunction<V = AnyAttributeValues, D = Record<string, unknown>, S = unknown> = (
+  context: StepContext<V, D, S>,
+  recorded: RecordedState,
 ) => Promise<ReattachOutcome> | ReattachOutcome;
 
 export interface ConnectionRule {
@@ -112,28 +74,64 @@ export interface ConnectionRule {
   readonly max?: number;
 }
 
-export interface ResourceTypeDefinition {
+/**
+ * A node type: other resources run on it (those whose type has `runsOn`). It gives them the
+ * executor that runs their commands where it is, and may name the resources connected to it
+ * that what runs on it must wait for.
+ */
+export interface NodeSpec<V = AnyAttributeValues, D = Record<string, unknown>, S = unknown> {
+  /** How commands run on this node; asked once per node, the first time something running on it needs it. */
+  executor(node: ResourceScope<V, D, S>): Executor;
+  /** Its addresses (CIDR), e.g. for `linux::Ping`'s `target` naming the node; default: none known. */
+  addresses?(node: ResourceScope<V, D, S>): readonly string[];
+  /**
+   * Types (patterns) of resources connected to the node that what runs on it deploys after and
+   * is released before: a `netns::Node`'s links, so that its applications find its interfaces.
+   */
+  readonly ready?: readonly string[];
+}
+
+type SessionOf<B> = B extends Backend<infer S> ? S : undefined;
+
+export interface ResourceTypeDefinition<
+  A extends AttributeSpecs = AttributeSpecs,
+  D = Record<string, unknown>,
+  B extends Backend<any> | undefined = undefined,
+  V = ValuesOf<A>,
+  S = SessionOf<B>,
+> {
   /** `backend::Name`, e.g. `dummy::Node`. */
   readonly type: string;
   readonly help: string;
-  readonly attributes?: Readonly<Record<string, AttributeSpec>>;
+  /** The backend whose session its steps get as `ctx.session` (see backend.ts). */
+  readonly backend?: B;
+  readonly attributes?: A;
+  /** The scratch data each resource starts with (`ctx.data`); made the first time it is used. */
+  readonly data?: () => D;
   readonly traces?: Readonly<Record<string, TraceSpec>>;
-  /** Type names (`*` matches any part) this type may connect to, with optional counts. */
+  /** Type names (`*` matches any part, `|` separates alternatives) this type may connect to, with optional counts. */
   readonly connectsTo?: readonly string[] | Readonly<Record<string, ConnectionRule>>;
   /**
    * Connected types this one deploys after (once READY) and releases before. A pattern
    * `A > B` reaches one step further: the resources of type B connected to the resource of
-   * type A this one is connected to (an application on a netns::Node depends on
-   * `netns::Node > netns::Link`: the links of its node).
+   * type A this one is connected to.
    */
   readonly dependsOn?: readonly string[];
-  readonly steps?: Partial<Readonly<Record<StepName, StepFunction>>>;
-  /** Skip a step this resource has nothing to do in (e.g. a zero-time dummy step). */
-  readonly skipStep?: (step: StepName, resource: ResourceView) => boolean;
+  /**
+   * It runs on a node: it is connected to exactly one resource whose type is a node (has
+   * `node`), whatever that type is; it deploys after that node (and after what the node's
+   * `ready` names) and is released before it; its steps reach the node with `ctx.node()`.
+   */
+  readonly runsOn?: boolean;
+  /** It is a node: see NodeSpec. Resources whose type has `runsOn` may connect to it. */
+  readonly node?: NodeSpec<V, D, S>;
+  readonly steps?: Partial<Readonly<Record<StepName, StepFunction<V, D, S>>>>;
+  /** Skip a step this resource has nothing to do in (e.g. a zero-time dummy step): it then costs no actor. */
+  readonly skipStep?: (step: StepName, resource: ResourceView<V>) => boolean;
   /** Find what a released resource left behind (see ProbeFunction); for tests. */
-  readonly probe?: ProbeFunction;
+  readonly probe?: ProbeFunction<V, D, S>;
   /** Find again what the resource created before a controller crash (see ReattachFunction). */
-  readonly reattach?: ReattachFunction;
+  readonly reattach?: ReattachFunction<V, D, S>;
   /**
    * Steps that apply their timeout attribute themselves, so the engine does not abort them
    * (linux::Application's stop sends SIGKILL once `stopTimeout` expired and still succeeds).
@@ -146,17 +144,24 @@ export interface ResourceTypeDefinition {
   readonly runWatches?: boolean;
 }
 
-export interface ResourceType {
+/** A checked type, as `defineResourceType` returns it. `V`, `D` and `S` as in ResourceTypeDefinition. */
+// `any` defaults: a type of unknown attributes, data and session is any type (the engine, registries)
+export interface ResourceType<V = any, D = any, S = any> {
   readonly type: string;
   readonly help: string;
-  readonly attributes: Readonly<Record<string, AttributeSpec>>;
+  readonly backend: Backend | undefined;
+  /** Every attribute, the built-in ones (`critical`, timeouts, retries) included. */
+  readonly attributes: AttributeSpecs;
+  readonly data: (() => D) | undefined;
   readonly traces: Readonly<Record<string, TraceSpec>>;
   readonly connectsTo: Readonly<Record<string, ConnectionRule>>;
   readonly dependsOn: readonly string[];
-  readonly steps: Partial<Readonly<Record<StepName, StepFunction>>>;
-  readonly skipStep: ((step: StepName, resource: ResourceView) => boolean) | undefined;
-  readonly probe?: ProbeFunction;
-  readonly reattach?: ReattachFunction;
+  readonly runsOn: boolean;
+  readonly node: NodeSpec<V, D, S> | undefined;
+  readonly steps: Partial<Readonly<Record<StepName, StepFunction<V, D, S>>>>;
+  readonly skipStep: ((step: StepName, resource: ResourceView<V>) => boolean) | undefined;
+  readonly probe?: ProbeFunction<V, D, S>;
+  readonly reattach?: ReattachFunction<V, D, S>;
   readonly ownTimeout?: readonly StepName[];
   readonly runWatches?: boolean;
 }
@@ -168,8 +173,19 @@ const TYPE_NAME = /^[A-Za-z][\w-]*::[A-Za-z][\w-]*$/;
  * timeouts and retries (`deployTimeout`, `startTimeout`, `stopTimeout`, `retries`,
  * `retryDelay`). A type may declare one of those itself (its own default and help), of the
  * same kind.
+ *
+ * @example
+ * const Blinker = defineResourceType({
+ *   type: 'lab::Blinker',
+ *   help: 'Blinks a LED',
+ *   attributes: { period: { type: 'duration', default: '1s', help: 'Between two blinks.' } },
+ *   data: () => ({ blinks: 0 }),
+ *   steps: { run: async (ctx) => { await ctx.sleep(ctx.get('period')); ctx.data.blinks++; } },
+ * });
  */
-export function defineResourceType(definition: ResourceTypeDefinition): ResourceType {
+export function defineResourceType<const A extends AttributeSpecs = {}, D = Record<string, unknown>, B extends Backend<any> | undefined = undefined>(
+  definition: ResourceTypeDefinition<A, D, B>,
+): ResourceType<ValuesOf<A>, D, SessionOf<B>> {
   if (!TYPE_NAME.test(definition.type)) {
     throw new NepiError(`invalid resource type name '${definition.type}': expected 'backend::Name'`, {
       type: definition.type,
@@ -182,9 +198,12 @@ export function defineResourceType(definition: ResourceTypeDefinition): Resource
       });
     }
   }
+  if (definition.backend !== undefined && definition.backend.kind !== 'backend') {
+    throw new NepiError(`type '${definition.type}': 'backend' must be made by defineBackend`, { type: definition.type });
+  }
   const attributes: Record<string, AttributeSpec> = { critical: CRITICAL_ATTRIBUTE, ...RELIABILITY_ATTRIBUTES };
-  for (const [name, spec] of Object.entries(definition.attributes ?? {})) {
-    const builtin = Object.hasOwn(RELIABILITY_ATTRIBUTES, name) ? RELIABILITY_ATTRIBUTES[name] : undefined;
+  for (const [name, spec] of Object.entries<AttributeSpec>(definition.attributes ?? {})) {
+    const builtin = name === 'critical' ? CRITICAL_ATTRIBUTE : Object.hasOwn(RELIABILITY_ATTRIBUTES, name) ? RELIABILITY_ATTRIBUTES[name] : undefined;
     if (builtin && builtin.type !== spec.type) {
       throw new NepiError(`type '${definition.type}': attribute '${name}' is built in as a ${builtin.type}, not a ${spec.type}`, {
         type: definition.type,
@@ -209,17 +228,93 @@ export function defineResourceType(definition: ResourceTypeDefinition): Resource
   return Object.freeze({
     type: definition.type,
     help: definition.help,
+    backend: definition.backend,
     attributes: Object.freeze(attributes),
+    data: definition.data,
     traces: Object.freeze({ ...definition.traces }),
     connectsTo: Object.freeze(connectsTo),
     dependsOn: Object.freeze([...(definition.dependsOn ?? [])]),
+    runsOn: definition.runsOn === true,
+    node: definition.node,
     steps: Object.freeze({ ...definition.steps }),
     skipStep: definition.skipStep,
     ...(definition.probe ? { probe: definition.probe } : {}),
     ...(definition.reattach ? { reattach: definition.reattach } : {}),
     ...(definition.ownTimeout ? { ownTimeout: Object.freeze([...definition.ownTimeout]) } : {}),
     ...(definition.runWatches ? { runWatches: true } : {}),
-  });
+  }) as ResourceType<ValuesOf<A>, D, SessionOf<B>>;
+}
+
+/** What `extendResourceType` changes of the base type; unnamed parts are the base's. */
+export interface ResourceTypeOverrides<V, D, S, A extends AttributeSpecs> {
+  /** The new type's name (a type is registered under one name). */
+  readonly type: string;
+  readonly help?: string;
+  /** Attributes added, or declared again (another default, help or range). */
+  readonly attributes?: A;
+  /** Attributes of the base the new type does not have. */
+  readonly omit?: readonly string[];
+  readonly traces?: Readonly<Record<string, TraceSpec>>;
+  readonly connectsTo?: ResourceTypeDefinition['connectsTo'];
+  readonly dependsOn?: readonly string[];
+  /** Steps replaced (or added); the others stay the base's. */
+  readonly steps?: Partial<Readonly<Record<StepName, StepFunction<V, D, S>>>>;
+  readonly skipStep?: (step: StepName, resource: ResourceView<V>) => boolean;
+  readonly probe?: ProbeFunction<V, D, S>;
+  readonly reattach?: ReattachFunction<V, D, S>;
+  readonly ownTimeout?: readonly StepName[];
+}
+
+/**
+ * A new type made of `base` and `overrides`: the reuse of a type made explicit. The new
+ * type keeps the base's backend, data, connections, dependencies, node or `runsOn`, and every
+ * step it does not replace; `linux::Ping` is `linux::Application` with its own attributes and
+ * a start that builds the ping command.
+ *
+ * @example
+ * const Iperf = extendResourceType(LinuxApplication, {
+ *   type: 'lab::Iperf',
+ *   help: 'iperf3 client',
+ *   omit: ['command'],
+ *   attributes: { server: { type: 'string', required: true, help: 'Address of the server.' } },
+ *   steps: { start: (ctx) => ctx.node().executor.start(ctx, launchOf(ctx, `iperf3 -c ${ctx.get('server')}`)) },
+ * });
+ */
+export function extendResourceType<BV, D, S, const A extends AttributeSpecs = {}>(
+  base: ResourceType<BV, D, S>,
+  overrides: ResourceTypeOverrides<Omit<BV, keyof A> & AttributeValues<A>, D, S, A>,
+): ResourceType<Omit<BV, keyof A> & AttributeValues<A>, D, S> {
+  const omitted = new Set(overrides.omit ?? []);
+  for (const name of omitted) {
+    if (!Object.hasOwn(base.attributes, name)) {
+      throw new NepiError(`extending '${base.type}' into '${overrides.type}': it has no attribute '${name}' to omit`, { type: overrides.type });
+    }
+    if (name === 'critical' || Object.hasOwn(RELIABILITY_ATTRIBUTES, name)) {
+      throw new NepiError(`extending '${base.type}' into '${overrides.type}': '${name}' is built in and cannot be omitted`, { type: overrides.type });
+    }
+  }
+  const attributes = Object.fromEntries(Object.entries(base.attributes).filter(([name]) => !omitted.has(name)));
+  // the inherited steps read the base's attributes: the new type is one of its kind
+  type Loose = ResourceTypeDefinition<AttributeSpecs, D, Backend<any> | undefined, any, any>;
+  const definition: Loose = {
+    type: overrides.type,
+    help: overrides.help ?? base.help,
+    ...(base.backend ? { backend: base.backend } : {}),
+    attributes: { ...attributes, ...overrides.attributes },
+    ...(base.data ? { data: base.data } : {}),
+    traces: overrides.traces ?? base.traces,
+    connectsTo: overrides.connectsTo ?? base.connectsTo,
+    dependsOn: overrides.dependsOn ?? base.dependsOn,
+    runsOn: base.runsOn,
+    ...(base.node ? { node: base.node } : {}),
+    steps: { ...base.steps, ...overrides.steps } as Loose['steps'],
+    ...((overrides.skipStep ?? base.skipStep) ? { skipStep: (overrides.skipStep ?? base.skipStep) as Loose['skipStep'] } : {}),
+    ...((overrides.probe ?? base.probe) ? { probe: (overrides.probe ?? base.probe) as Loose['probe'] } : {}),
+    ...((overrides.reattach ?? base.reattach) ? { reattach: (overrides.reattach ?? base.reattach) as Loose['reattach'] } : {}),
+    ...((overrides.ownTimeout ?? base.ownTimeout) ? { ownTimeout: overrides.ownTimeout ?? base.ownTimeout } : {}),
+    ...(base.runWatches ? { runWatches: true } : {}),
+  };
+  return defineResourceType(definition) as ResourceType<Omit<BV, keyof A> & AttributeValues<A>, D, S>;
 }
 
 /**
@@ -234,62 +329,6 @@ export function matchesType(pattern: string, type: string): boolean {
   return regex.test(type);
 }
 
-/** The pattern and rule under which `type` may connect to `other`, if any. */
-export function connectionRule(type: ResourceType, other: string): [string, ConnectionRule] | undefined {
-  for (const [pattern, rule] of Object.entries(type.connectsTo)) if (matchesType(pattern, other)) return [pattern, rule];
-  return undefined;
-}
-
 function escapeRegExp(text: string): string {
   return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * What a step actor's `handle` points to: built by the experiment controller, it turns a
- * step input into the context the type's step function receives.
- */
-export interface StepHandle {
-  stepContext(step: StepName, signal: AbortSignal): StepContext;
-  /** The value of an attribute (timeouts and retries are read here). */
-  get(name: string): unknown;
-  /** The experiment's clock: timeouts and retry delays run on it. */
-  readonly clock: Clock;
-  /** Report one try of a step (see step-runner.ts). */
-  reportTry?(report: TryReport): void;
-}
-
-const logicCache = new WeakMap<ResourceType, AnyActorLogic>();
-
-/** The resource machine with this type's steps provided; built once per type. */
-export function resourceLogic(type: ResourceType): AnyActorLogic {
-  let logic = logicCache.get(type);
-  if (!logic) {
-    const actors = Object.fromEntries(
-      STEPS.map((step) => [
-        step,
-        fromPromise<void, StepInput>(async ({ input, signal }) => {
-          const fn = type.steps[step];
-          if (!fn) return;
-          const handle = input.handle as StepHandle;
-          // timeouts, retries and the report of each try: see step-runner.ts
-          await runStep(
-            fn,
-            {
-              guid: input.guid,
-              step,
-              get: (name) => handle.get(name),
-              context: (stepSignal) => handle.stepContext(step, stepSignal),
-              clock: handle.clock,
-              ownTimeout: type.ownTimeout?.includes(step) ?? false,
-              ...(handle.reportTry ? { report: (report: TryReport) => handle.reportTry!(report) } : {}),
-            },
-            signal,
-          );
-        }),
-      ]),
-    );
-    logic = resourceMachine.provide({ actors });
-    logicCache.set(type, logic);
-  }
-  return logic;
 }

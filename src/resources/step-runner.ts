@@ -12,7 +12,9 @@
  * A step cancelled from outside (a release while it runs) is neither retried nor reported.
  */
 import type { Clock } from '../../machines/clock.js';
-import type { StepName } from '../../machines/lifecycle.js';
+import type { StepName, TryReport } from '../../machines/lifecycle.js';
+
+export type { TryReport } from '../../machines/lifecycle.js';
 import { NepiError, StepTimeoutError, describeCause } from '../errors.js';
 import { formatDuration } from '../time/duration.js';
 import { sleep } from '../time/sleep.js';
@@ -57,23 +59,6 @@ export const RELIABILITY_ATTRIBUTES: Readonly<Record<string, AttributeSpec>> = {
     help: 'How long to wait before the first retry; the wait doubles before each further retry. Unset: 1s.',
   },
 };
-
-/** One try of one step, as reported in events.ndjson (`"kind": "try"`) and by `ec.onTry`. */
-export interface TryReport {
-  readonly guid: string;
-  readonly step: StepName;
-  /** 1 for the first try. */
-  readonly attempt: number;
-  /** How many tries the step may take in all (`retries` + 1). */
-  readonly attempts: number;
-  /** `ok`: it succeeded (after failed tries); `failed`: it threw; `timeout`: its timeout expired. */
-  readonly outcome: 'ok' | 'failed' | 'timeout';
-  /** The clock time at which the try ended. */
-  readonly time: number;
-  readonly error?: unknown;
-  /** When another try follows: how long (ms) until it starts. */
-  readonly nextDelay?: number;
-}
 
 /** What the runner needs of a resource to run one of its steps. */
 export interface StepRun<C> {

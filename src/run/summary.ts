@@ -20,6 +20,8 @@ export interface RunSummary {
   readonly startedAt: string;
   readonly endedAt: string;
   readonly failures: readonly FailureSummary[];
+  /** What went wrong at the end of the run outside any resource (a backend session that could not be disposed of). */
+  readonly problems?: readonly string[];
   readonly resources: Readonly<
     Record<
       string,

@@ -14,30 +14,23 @@ export interface TraceOptions {
 
 /**
  * Where a trace is read from while its file is not local yet: a remote application's output
- * is read from its host while it runs (`src/backends/ssh`), then copied to `path` at release.
- * `read` is asked for 'all', 'size' and 'stream' (with block and offset checked); 'path'
- * stays the local path.
+ * is read from its host while it runs (`src/backends/linux/transport/ssh`), then copied to
+ * its local path at release. A resource's steps set it (`ctx.setTraceSource`). `read` is
+ * asked for 'all', 'size' and 'stream' (with block and offset checked); 'path' stays the
+ * local path.
  */
 export interface TraceSource {
   read(attr: 'all' | 'size' | 'stream', block: number, offset: number): Promise<string | number>;
 }
 
-const sources = new Map<string, TraceSource>();
-
-/** Read the trace at local `path` from `source` from now on; `undefined` goes back to the file. */
-export function setTraceSource(path: string, source: TraceSource | undefined): void {
-  if (source) sources.set(path, source);
-  else sources.delete(path);
-}
-
 /**
- * Read the trace at `path`. 'stream' returns `block` bytes from byte `offset * block`,
- * decoded as UTF-8 (a character cut by the block edge comes out damaged: read binary traces
- * through their 'path').
+ * Read the trace at `path`, or from `source` while it has one. 'stream' returns `block`
+ * bytes from byte `offset * block`, decoded as UTF-8 (a character cut by the block edge
+ * comes out damaged: read binary traces through their 'path').
  */
-export async function readTrace(path: string, options: TraceOptions = {}): Promise<string | number> {
+export async function readTrace(path: string, options: TraceOptions = {}, from?: TraceSource): Promise<string | number> {
   const attr = options.attr ?? 'all';
-  const source = attr === 'path' ? undefined : sources.get(path);
+  const source = attr === 'path' ? undefined : from;
   if (source) {
     const block = options.block ?? 4096;
     const offset = options.offset ?? 0;

@@ -27,16 +27,9 @@ import type { ResourceContext } from '../../machines/resource.js';
 import { ExperimentController } from '../experiment/experiment-controller.js';
 import { coerceAttribute, type AttributeValue } from '../resources/attributes.js';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
-import {
-  defineResourceType,
-  matchesType,
-  type ProbeContext,
-  type ResourceType,
-  type ResourceView,
-  type StepContext,
-  type StepFunction,
-  type StepHandle,
-} from '../resources/resource-type.js';
+import { dependsOnType } from '../resources/connections.js';
+import { defineResourceType, type ResourceType, type StepFunction } from '../resources/resource-type.js';
+import type { ProbeContext, ResourceView, StepContext } from '../resources/views.js';
 import { realClock } from '../time/real-clock.js';
 import {
   formatLifecyclePath,
@@ -172,10 +165,14 @@ function derive(
   return defineResourceType({
     type: type.type,
     help: type.help,
+    ...(type.backend ? { backend: type.backend } : {}),
     attributes: type.attributes,
+    ...(type.data ? { data: type.data } : {}),
     traces: type.traces,
     connectsTo: type.connectsTo,
     dependsOn: type.dependsOn,
+    runsOn: type.runsOn,
+    ...(type.node ? { node: type.node } : {}),
     steps,
     ...(skipStep ? { skipStep } : {}),
     ...(type.probe ? { probe: type.probe } : {}),
@@ -287,7 +284,7 @@ function typePlan(type: ResourceType, attributes: Readonly<Record<string, unknow
     const spec = type.attributes[name];
     if (spec && value !== undefined) values.set(name, coerceAttribute(spec, value, { type: type.type, attribute: name }));
   }
-  const view: ResourceView = { guid: 'planned', type: type.type, get: (name) => values.get(name) };
+  const view: ResourceView = { guid: 'planned', type: type.type, get: (name) => values.get(name), connections: () => [] };
   return (step) => type.steps[step] !== undefined && !type.skipStep?.(step, view);
 }
 
@@ -345,6 +342,9 @@ class PathDriver {
   #releasing: Promise<unknown> | undefined;
   #tearingDown = false;
   #releaseError: unknown;
+  /** Who waits for the next change (see #nextChange). */
+  readonly #wakers = new Set<() => void>();
+  readonly #stopListening: Array<() => void> = [];
 
   constructor(type: ResourceType, plan: StepPlan, path: LifecyclePath, options: TestResourceTypeOptions, localDir: string, index: number) {
     this.#type = type;
@@ -362,6 +362,33 @@ class PathDriver {
       ...(options.registry ? { registry: options.registry } : {}),
     });
     this.#derived = this.#instrument(plan);
+    // every change the driver waits for is heard of: a transition of the controller (any
+    // resource's state report), a timer set on the virtual clock, a step that starts or
+    // settles (#invoke), a promise the driver awaits (#settle); the subject's own
+    // transitions once it exists (#setUp)
+    const { unsubscribe } = this.#ec.actor.subscribe(() => this.#changed());
+    this.#stopListening.push(unsubscribe);
+    if (this.#virtual) this.#stopListening.push(this.#virtual.onTimer(() => this.#changed()));
+  }
+
+  /** Wake whoever waits for the next change. */
+  #changed(): void {
+    const wakers = [...this.#wakers];
+    this.#wakers.clear();
+    for (const wake of wakers) wake();
+  }
+
+  /** Resolves at the next change the driver hears of, or after `ms` (real time) at the latest. */
+  #nextChange(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.#wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.#wakers.add(wake);
+    });
   }
 
   /** Run the path; the failure, if any. */
@@ -384,6 +411,8 @@ class PathDriver {
       await this.#tearDown();
     } catch (error) {
       failure ??= { events, at: events.length, message: `shutdown failed: ${describeError(error)}` };
+    } finally {
+      for (const stop of this.#stopListening) stop();
     }
     return failure;
   }
@@ -411,13 +440,20 @@ class PathDriver {
       decide: () => undefined,
     };
     this.#invocations.push(invocation);
+    this.#changed();
     let work: Promise<void> | undefined;
     if (real) {
       work = (async () => real(ctx))();
-      const settled = () => void (invocation.workSettled = true);
+      const settled = () => {
+        invocation.workSettled = true;
+        this.#changed();
+      };
       const tracked = work.then(settled, settled);
       this.#work.add(tracked);
-      void tracked.then(() => this.#work.delete(tracked));
+      void tracked.then(() => {
+        this.#work.delete(tracked);
+        this.#changed();
+      });
     }
     const decided = new Promise<'ok' | 'fail'>((resolve) => (invocation.decide = resolve));
     if (this.#tearingDown) invocation.decide('ok');
@@ -449,7 +485,10 @@ class PathDriver {
           }),
           aborted,
         ]);
-    const finish = () => void (invocation.finished = true);
+    const finish = () => {
+      invocation.finished = true;
+      this.#changed();
+    };
     outcome.then(finish, finish);
     return outcome;
   }
@@ -457,11 +496,13 @@ class PathDriver {
   async #setUp(): Promise<void> {
     const ec = this.#ec;
     this.#guid = ec.registerResource(this.#derived, { ...this.#options.attributes, critical: false }, { name: 'subject' });
+    const subject = ec.actor.getSnapshot().context.actors.get(this.#guid);
+    if (subject) this.#stopListening.push(subject.subscribe(() => this.#changed()).unsubscribe);
     for (const [i, connection] of (this.#options.connect ?? []).entries()) {
       const guid = ec.registerResource(connection.type, { ...connection.attributes, critical: false }, { name: `peer${i + 1}` });
       ec.registerConnection(this.#guid, guid);
       const connected = typeof connection.type === 'string' ? (this.#options.registry ?? defaultRegistry).get(connection.type) : connection.type;
-      const dependsOnSubject = connected.dependsOn.some((pattern) => matchesType(pattern, this.#type.type));
+      const dependsOnSubject = dependsOnType(connected, this.#type);
       (dependsOnSubject ? this.#dependents : this.#others).push(guid);
     }
     if (this.#others.length > 0) {
@@ -594,10 +635,12 @@ class PathDriver {
       (v) => {
         done = true;
         value = v;
+        this.#changed();
       },
       (e: unknown) => {
         done = failed = true;
         error = e;
+        this.#changed();
       },
     );
     if (!(await this.#waitFor(() => done, true, at, undefined))) throw new PathFailed(at, `timed out after ${this.#timeout} ms waiting for ${what}`);
@@ -606,23 +649,22 @@ class PathDriver {
   }
 
   /**
-   * Wait until `condition` holds, up to the step timeout (real time). A virtual clock is
-   * moved on while `advance` says so. Returns whether it held; with `what`, throws instead.
+   * Wait until `condition` holds, up to the step timeout (real time), checking it again at
+   * each change the driver hears of (never by polling). A virtual clock is moved on while
+   * `advance` says so. Returns whether it held; with `what`, throws instead.
    */
   async #waitFor(condition: () => boolean, advance: boolean | (() => boolean), at: number, what: string | undefined): Promise<boolean> {
     const deadline = performance.now() + this.#timeout;
     for (;;) {
       if (condition()) return true;
-      if (performance.now() > deadline) {
+      const left = deadline - performance.now();
+      if (left <= 0) {
         if (what !== undefined) throw new PathFailed(at, `timed out after ${this.#timeout} ms waiting for ${what}`);
         return false;
       }
       const virtual = this.#virtual;
       if (virtual && virtual.pending > 0 && (typeof advance === 'function' ? advance() : advance)) await virtual.runAll(100_000);
-      else if (virtual) {
-        await immediate();
-        if (!condition()) await realSleep(1);
-      } else await realSleep(1);
+      else await this.#nextChange(left);
     }
   }
 
@@ -664,20 +706,7 @@ class PathDriver {
   }
 
   #probeContext(): ProbeContext {
-    const handle = this.#snapshot().context.handle as StepHandle;
-    const ctx = handle.stepContext('release', new AbortController().signal);
-    return {
-      guid: ctx.guid,
-      type: ctx.type,
-      get: (name) => ctx.get(name),
-      data: ctx.data,
-      clock: ctx.clock,
-      connections: (type) => ctx.connections(type),
-      expId: ctx.expId,
-      runId: ctx.runId,
-      runDir: ctx.runDir,
-      tracePath: (name) => ctx.tracePath(name),
-    };
+    return (this.#snapshot().context.handle as { scope(): ProbeContext }).scope();
   }
 }
 

@@ -20,6 +20,7 @@ export class VirtualClock implements Clock {
   #seq = 0;
   #timers = new MinHeap<VirtualTimer>();
   #live = 0;
+  readonly #listeners = new Set<() => void>();
 
   constructor(start = 0) {
     this.#now = start;
@@ -38,7 +39,14 @@ export class VirtualClock implements Clock {
     const timer: VirtualTimer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };
     this.#timers.push(timer);
     this.#live++;
+    for (const listener of [...this.#listeners]) listener();
     return timer;
+  }
+
+  /** Be told each time a timer is set (a test driver waiting for something to wait for). Returns the unsubscribe function. */
+  onTimer(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   clearTimeout(id: unknown): void {

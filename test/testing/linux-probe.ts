@@ -3,7 +3,7 @@
  * is gone): it reads the process group the mutant saved in `data.pgid`. The real type's own
  * probe reads `data.process`.
  */
-import { liveMembers } from '../../src/backends/local/process-registry.js';
+import { liveMembers } from '../../src/backends/linux/transport/local/process-groups.js';
 import type { ProbeContext } from '../../src/testing/index.js';
 
 /** The live (non-zombie) processes of the group the resource started. */

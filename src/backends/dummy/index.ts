@@ -4,15 +4,9 @@
  */
 import type { StepName } from '../../../machines/lifecycle.js';
 import type { AttributeSpec } from '../../resources/attributes.js';
-import { registerResourceType } from '../../resources/registry.js';
-import {
-  defineResourceType,
-  type ReattachFunction,
-  type ReattachOutcome,
-  type ResourceView,
-  type StepContext,
-  type StepFunction,
-} from '../../resources/resource-type.js';
+import type { TypeRegistry } from '../../resources/registry.js';
+import { defineResourceType, type ReattachFunction, type ReattachOutcome, type StepFunction } from '../../resources/resource-type.js';
+import type { ResourceView, StepContext } from '../../resources/views.js';
 
 const TIMED_STEPS = ['discover', 'provision', 'deploy', 'start', 'stop', 'release'] as const;
 
@@ -106,5 +100,8 @@ export const DummyApplication = defineResourceType({
   reattach,
 });
 
-registerResourceType(DummyNode);
-registerResourceType(DummyApplication);
+/** Register the dummy types in `registry`. */
+export function registerDummyTypes(registry: TypeRegistry): void {
+  registry.register(DummyNode);
+  registry.register(DummyApplication);
+}

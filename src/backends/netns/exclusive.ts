@@ -3,12 +3,15 @@
  * creating something (the step is aborted, but its `ip` command runs to its end): the release
  * queues behind it here, so it always sees what the step made.
  */
-import type { StepContext } from '../../resources/resource-type.js';
+/** The scratch data of a resource whose changes go one at a time. */
+export type Exclusive = {
+  busy?: Promise<unknown>;
+};
 
-export function exclusive<T>(ctx: Pick<StepContext, 'data'>, work: () => Promise<T>): Promise<T> {
-  const previous = (ctx.data['busy'] as Promise<unknown> | undefined) ?? Promise.resolve();
+export function exclusive<T>(ctx: { readonly data: Exclusive }, work: () => Promise<T>): Promise<T> {
+  const previous = ctx.data.busy ?? Promise.resolve();
   const next = previous.then(work);
-  ctx.data['busy'] = next.catch(() => undefined);
+  ctx.data.busy = next.catch(() => undefined);
   return next;
 }
 

@@ -1,33 +1,25 @@
 /**
  * The netns backend: emulated networks on this machine, built of network namespaces joined
- * by veth pairs and bridges (`netns::Node`, `netns::Link`, `netns::Switch`, `netns::Route`),
- * with `linux::Ping` and `linux::Tcpdump` to measure and capture on them. See docs/netns.md.
+ * by veth pairs and bridges (`netns::Node`, `netns::Link`, `netns::Switch`, `netns::Route`).
+ * What runs on a netns::Node (`linux::Application`, `linux::Ping`, `linux::Tcpdump`) runs
+ * inside its namespace. See docs/netns.md.
  */
-import { registerResourceType } from '../../resources/registry.js';
-import { registerCleaner } from '../cleanup.js';
-import { netnsCleaner } from './cleaner.js';
+import type { TypeRegistry } from '../../resources/registry.js';
+import type { ResourceType } from '../../resources/resource-type.js';
 import { NetnsLink } from './link.js';
 import { NetnsNode } from './node.js';
-import { LinuxPing } from './ping.js';
 import { NetnsRoute } from './route.js';
 import { NetnsSwitch } from './switch.js';
-import { LinuxTcpdump } from './tcpdump.js';
 
-export { NetnsLink, NetnsNode, NetnsRoute, NetnsSwitch, LinuxPing, LinuxTcpdump, netnsCleaner };
-export { parsePing, type PingResults } from './ping.js';
-export { commandPrefixFor } from './exec-prefix.js';
-export {
-  AddressError,
-  AddressPoolExhaustedError,
-  NetemUnavailableError,
-  NetnsCommandError,
-  NetnsUnavailableError,
-} from './errors.js';
+export { netnsBackend } from './backend.js';
+export { netnsCleaner } from './cleaner.js';
+export { NetnsLink, NetnsNode, NetnsRoute, NetnsSwitch };
+export type { NetnsSession } from './session.js';
+export { AddressError, AddressPoolExhaustedError, NetemUnavailableError, NetnsCommandError, NetnsUnavailableError } from './errors.js';
 
-registerResourceType(NetnsNode);
-registerResourceType(NetnsLink);
-registerResourceType(NetnsSwitch);
-registerResourceType(NetnsRoute);
-registerResourceType(LinuxPing);
-registerResourceType(LinuxTcpdump);
-registerCleaner(netnsCleaner);
+export const NETNS_TYPES: readonly ResourceType[] = [NetnsNode, NetnsLink, NetnsSwitch, NetnsRoute];
+
+/** Register the netns backend's types (and so the backend) in `registry`. */
+export function registerNetnsTypes(registry: TypeRegistry): void {
+  for (const type of NETNS_TYPES) registry.register(type);
+}

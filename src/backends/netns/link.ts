@@ -5,17 +5,43 @@
  * MTU, addresses and conditions; release deletes it.
  */
 import { AttributeValueError } from '../../errors.js';
-import { defineResourceType, type ProbeContext, type ResourceView, type StepContext } from '../../resources/resource-type.js';
+import type { ValuesOf } from '../../resources/attributes.js';
+import { defineResourceType } from '../../resources/resource-type.js';
+import type { ResourceScope, ResourceView, StepContext } from '../../resources/views.js';
 import { recordInLedger } from '../ledger.js';
 import { formatAddress, host, parseAddress, subnetOf, type InterfaceAddress } from './addresses.js';
 import { assertRoot, ip, isGone } from './commands.js';
 import { allEnded, exclusive } from './exclusive.js';
 import { interfaceName, namespaceName } from './names.js';
 import { LEDGER, namespaceExists } from './namespaces.js';
-import { allocateSubnet, checkPool, claimSubnet, noteAddress, releaseOwner } from './run-network.js';
+import { netnsBackend } from './backend.js';
+import type { Exclusive } from './exclusive.js';
+import { checkPool, type NetnsSession } from './session.js';
 import { applyConditions, parseRate, type LinkConditions } from './traffic-control.js';
 
 const TYPE = 'netns::Link';
+
+const ATTRIBUTES = {
+  address1: { type: 'string', help: 'The address of end 1 in CIDR form (e.g. 10.0.0.1/30); unset: a /30 from the pool.' },
+  address2: { type: 'string', help: 'The address of end 2, on the subnet of address1.' },
+  pool: { type: 'string', default: '10.0.0.0/16', help: "Where automatic /30s are taken from (shared by the run's links)." },
+  interface1: { type: 'string', help: "The name of end 1's interface (default: the link's name when it fits in 15 characters)." },
+  interface2: { type: 'string', help: "The name of end 2's interface (default: as interface1)." },
+  mtu: { type: 'integer', range: [68, 65535], help: 'The MTU of both ends (default: the kernel default, 1500).' },
+  rate: { type: 'string', help: 'Rate limit of each direction, a tc rate such as 1mbit or 500kbit (token bucket filter).' },
+  delay: { type: 'duration', range: [0, 3_600_000], help: 'One-way delay added in each direction (needs netem in the kernel).' },
+  loss: { type: 'double', range: [0, 100], help: 'Packet loss in percent, in each direction (needs netem in the kernel).' },
+} as const;
+
+type LinkData = Exclusive & {
+  /** The addresses of its two ends, claimed at discover (explicit) or provision (from the pool). */
+  addresses?: [InterfaceAddress, InterfaceAddress];
+  /** Its veth pair, once it was asked for. */
+  ends?: [End, End];
+};
+
+type LinkScope = ResourceScope<ValuesOf<typeof ATTRIBUTES>, LinkData, NetnsSession>;
+type LinkStep = StepContext<ValuesOf<typeof ATTRIBUTES>, LinkData, NetnsSession>;
 
 interface End {
   readonly node: string;
@@ -23,7 +49,7 @@ interface End {
   readonly device: string;
 }
 
-function ends(ctx: Pick<StepContext, 'connections' | 'runDir' | 'get' | 'guid'>): [End, End] {
+function ends(ctx: Pick<LinkScope, 'connections' | 'runDir' | 'get' | 'guid'>): [End, End] {
   const nodes = ctx.connections('netns::Node');
   if (nodes.length !== 2) throw new Error(`a netns::Link joins exactly two netns::Node, '${ctx.guid}' is connected to ${nodes.length}`);
   const end = (node: ResourceView, i: 1 | 2): End => ({
@@ -34,19 +60,19 @@ function ends(ctx: Pick<StepContext, 'connections' | 'runDir' | 'get' | 'guid'>)
   return [end(nodes[0]!, 1), end(nodes[1]!, 2)];
 }
 
-function attributeError(ctx: StepContext, attribute: string, problem: string): AttributeValueError {
+function attributeError(ctx: LinkStep, attribute: string, problem: string): AttributeValueError {
   return new AttributeValueError(ctx.guid, TYPE, attribute, problem);
 }
 
 /** Check every attribute and claim explicit addresses (synchronously: before any automatic one). */
-function discover(ctx: StepContext): void {
+function discover(ctx: LinkStep): void {
   assertRoot(ctx);
   const [one, two] = ends(ctx);
   if (one.device === two.device && one.netns === two.netns) throw new Error('both ends are on the same node');
-  for (const i of [1, 2]) {
-    const name = ctx.get(`interface${i}`) as string | undefined;
+  for (const attribute of ['interface1', 'interface2'] as const) {
+    const name = ctx.get(attribute);
     if (name !== undefined && !/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/.test(name)) {
-      throw attributeError(ctx, `interface${i}`, `'${name}' is not an interface name: 1-15 letters, digits, '_', '.', '-', starting with a letter`);
+      throw attributeError(ctx, attribute, `'${name}' is not an interface name: 1-15 letters, digits, '_', '.', '-', starting with a letter`);
     }
   }
   const rate = ctx.get('rate') as string | undefined;
@@ -75,25 +101,25 @@ function discover(ctx: StepContext): void {
     throw attributeError(ctx, 'address2', `${given[1]} is not on the subnet of address1 ${given[0]}`);
   }
   if (addresses[0].address === addresses[1].address) throw attributeError(ctx, 'address2', `is the same address as address1 (${given[0]})`);
-  claimSubnet(ctx.runDir, ctx.guid, a!, `subnet`);
-  ctx.data['addresses'] = addresses;
+  ctx.session.claimSubnet(ctx.guid, a!, `subnet`);
+  ctx.data.addresses = addresses;
 }
 
-function provision(ctx: StepContext): void {
-  if (ctx.data['addresses'] !== undefined) return;
-  const subnet = allocateSubnet(ctx.runDir, ctx.guid, ctx.get('pool') as string, 30);
-  ctx.data['addresses'] = [host(subnet, 1), host(subnet, 2)];
+function provision(ctx: LinkStep): void {
+  if (ctx.data.addresses !== undefined) return;
+  const subnet = ctx.session.allocateSubnet(ctx.guid, ctx.get('pool') as string, 30);
+  ctx.data.addresses = [host(subnet, 1), host(subnet, 2)];
 }
 
-function deploy(ctx: StepContext): Promise<void> {
+function deploy(ctx: LinkStep): Promise<void> {
   return exclusive(ctx, async () => {
     const [one, two] = ends(ctx);
-    const addresses = ctx.data['addresses'] as [InterfaceAddress, InterfaceAddress];
+    const addresses = ctx.data.addresses as [InterfaceAddress, InterfaceAddress];
     const where = { guid: ctx.guid, type: TYPE };
     // a retry (`retries`) starts afresh
-    if (ctx.data['ends'] !== undefined) await removeLink(one);
+    if (ctx.data.ends !== undefined) await removeLink(one);
     recordInLedger(ctx.runDir, LEDGER, { kind: 'veth', name: one.device, netns: one.netns, peer: two.device, peerNetns: two.netns, guid: ctx.guid });
-    ctx.data['ends'] = [one, two];
+    ctx.data.ends = [one, two];
     await ip(['link', 'add', 'name', one.device, 'netns', one.netns, 'type', 'veth', 'peer', 'name', two.device, 'netns', two.netns], where);
     const mtu = ctx.get('mtu') as number | undefined;
     const conditions: LinkConditions = {
@@ -106,7 +132,7 @@ function deploy(ctx: StepContext): Promise<void> {
         const address = addresses[i]!;
         if (mtu !== undefined) await ip(['-n', end.netns, 'link', 'set', 'dev', end.device, 'mtu', String(mtu)], where);
         await ip(['-n', end.netns, 'address', 'add', formatAddress(address), 'dev', end.device], where);
-        noteAddress(ctx.runDir, end.node, ctx.guid, address);
+        ctx.session.noteAddress(end.node, ctx.guid, address);
         await ip(['-n', end.netns, 'link', 'set', 'dev', end.device, 'up'], where);
         await applyConditions(end.netns, end.device, conditions, mtu ?? 1500, where);
       }),
@@ -122,13 +148,13 @@ async function removeLink(end: End): Promise<void> {
   });
 }
 
-function release(ctx: StepContext): Promise<void> {
+function release(ctx: LinkStep): Promise<void> {
   return exclusive(ctx, async () => {
-    const made = ctx.data['ends'] as [End, End] | undefined;
+    const made = ctx.data.ends as [End, End] | undefined;
     try {
       if (made) await removeLink(made[0]);
     } finally {
-      releaseOwner(ctx.runDir, ctx.guid);
+      ctx.session.releaseOwner(ctx.guid);
     }
   });
 }
@@ -141,8 +167,8 @@ async function linkExists(netns: string, device: string): Promise<boolean> {
   );
 }
 
-async function probe(resource: ProbeContext): Promise<string[]> {
-  const made = resource.data['ends'] as [End, End] | undefined;
+async function probe(resource: LinkScope): Promise<string[]> {
+  const made = resource.data.ends as [End, End] | undefined;
   if (!made) return [];
   const found: string[] = [];
   for (const end of made) {
@@ -154,17 +180,9 @@ async function probe(resource: ProbeContext): Promise<string[]> {
 export const NetnsLink = defineResourceType({
   type: TYPE,
   help: 'A veth pair joining two netns::Node (end 1 on the node connected first), with addresses, MTU, rate limit and delay/loss. Needs root.',
-  attributes: {
-    address1: { type: 'string', help: 'The address of end 1 in CIDR form (e.g. 10.0.0.1/30); unset: a /30 from the pool.' },
-    address2: { type: 'string', help: 'The address of end 2, on the subnet of address1.' },
-    pool: { type: 'string', default: '10.0.0.0/16', help: "Where automatic /30s are taken from (shared by the run's links)." },
-    interface1: { type: 'string', help: "The name of end 1's interface (default: the link's name when it fits in 15 characters)." },
-    interface2: { type: 'string', help: "The name of end 2's interface (default: as interface1)." },
-    mtu: { type: 'integer', range: [68, 65535], help: 'The MTU of both ends (default: the kernel default, 1500).' },
-    rate: { type: 'string', help: 'Rate limit of each direction, a tc rate such as 1mbit or 500kbit (token bucket filter).' },
-    delay: { type: 'duration', range: [0, 3_600_000], help: 'One-way delay added in each direction (needs netem in the kernel).' },
-    loss: { type: 'double', range: [0, 100], help: 'Packet loss in percent, in each direction (needs netem in the kernel).' },
-  },
+  backend: netnsBackend,
+  attributes: ATTRIBUTES,
+  data: (): LinkData => ({}),
   connectsTo: { 'netns::Node': { min: 2, max: 2 } },
   dependsOn: ['netns::Node'],
   steps: { discover, provision, deploy, release },
@@ -172,7 +190,7 @@ export const NetnsLink = defineResourceType({
   async reattach(ctx) {
     const [one, two] = ends(ctx);
     if (!(await linkExists(one.netns, one.device))) return { status: 'gone', reason: `interface ${one.device} does not exist in ${one.netns}` };
-    ctx.data['ends'] = [one, two];
+    ctx.data.ends = [one, two];
     return { status: 'running' };
   },
 });

@@ -1,8 +1,8 @@
 /**
  * Creating and removing network namespaces. Each is written to the run's ledger before it is
- * created, and kept in a list of live namespaces: when Node exits without a release (an
- * uncaught error, a second Ctrl-C), an exit hook deletes them synchronously. Only SIGKILL
- * escapes both; `nepi clean RUN_DIR` then reads the ledger.
+ * created, and tracked by the experiment's session: when Node exits without a release (an
+ * uncaught error, a second Ctrl-C), the session's exit hook deletes them synchronously. Only
+ * SIGKILL escapes both; `nepi clean RUN_DIR` then reads the ledger.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { recordInLedger } from '../ledger.js';
@@ -11,21 +11,16 @@ import { ip, isGone, runSync } from './commands.js';
 export const LEDGER = 'netns';
 const NETNS_DIR = '/run/netns';
 
-const live = new Set<string>();
-let hooked = false;
-
-function track(name: string): void {
-  if (!hooked) {
-    hooked = true;
-    process.once('exit', removeAllSync);
-  }
-  live.add(name);
+/** Who keeps the list of what is live (the experiment's session). */
+export interface NamespaceTracker {
+  trackNamespace(name: string): void;
+  untrackNamespace(name: string): void;
 }
 
 /** Record namespace `name` in the run's ledger, then create it with loopback up. */
-export async function createNamespace(runDir: string, name: string, guid: string): Promise<void> {
+export async function createNamespace(runDir: string, name: string, guid: string, tracker: NamespaceTracker): Promise<void> {
   recordInLedger(runDir, LEDGER, { kind: 'netns', name, guid });
-  track(name);
+  tracker.trackNamespace(name);
   await ip(['netns', 'add', name], { guid });
   await ip(['-n', name, 'link', 'set', 'lo', 'up'], { guid });
 }
@@ -44,9 +39,9 @@ export function listNamespaces(): string[] {
 }
 
 /** Kill every process inside namespace `name`, then delete it; false when it did not exist. */
-export async function removeNamespace(name: string): Promise<boolean> {
+export async function removeNamespace(name: string, tracker?: NamespaceTracker): Promise<boolean> {
   if (!namespaceExists(name)) {
-    live.delete(name);
+    tracker?.untrackNamespace(name);
     return false;
   }
   for (const pid of await namespacePids(name)) {
@@ -61,10 +56,10 @@ export async function removeNamespace(name: string): Promise<boolean> {
   } catch (error) {
     // not deleted: the exit hook tries again
     if (!isGone(error)) throw error;
-    live.delete(name);
+    tracker?.untrackNamespace(name);
     return false;
   }
-  live.delete(name);
+  tracker?.untrackNamespace(name);
   return true;
 }
 
@@ -75,8 +70,9 @@ export async function namespacePids(name: string): Promise<number[]> {
   return pids.split(/\s+/).filter(Boolean).map(Number);
 }
 
-function removeAllSync(): void {
-  for (const name of live) {
+/** Kill what runs in each of `names` and delete them, synchronously (for exit hooks); never throws. */
+export function removeNamespacesSync(names: readonly string[]): void {
+  for (const name of names) {
     for (const pid of (runSync('ip', ['netns', 'pids', name]) ?? '').split(/\s+/).filter(Boolean)) {
       try {
         process.kill(Number(pid), 'SIGKILL');
@@ -86,5 +82,4 @@ function removeAllSync(): void {
     }
     runSync('ip', ['netns', 'del', name]);
   }
-  live.clear();
 }

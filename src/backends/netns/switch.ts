@@ -6,18 +6,36 @@
  * Deleting its namespace at release removes the bridge and every port.
  */
 import { AttributeValueError } from '../../errors.js';
-import { defineResourceType, type ProbeContext, type StepContext } from '../../resources/resource-type.js';
+import type { ValuesOf } from '../../resources/attributes.js';
+import { defineResourceType } from '../../resources/resource-type.js';
+import type { ResourceScope, StepContext } from '../../resources/views.js';
 import { recordInLedger } from '../ledger.js';
 import { formatAddress, host, hostCount, parseSubnet, prefixFor, type InterfaceAddress, type Subnet } from './addresses.js';
 import { assertRoot, ip } from './commands.js';
 import { allEnded, exclusive } from './exclusive.js';
 import { BRIDGE, interfaceName, namespaceName } from './names.js';
 import { createNamespace, LEDGER, namespaceExists, namespacePids, removeNamespace } from './namespaces.js';
-import { allocateSubnet, checkPool, claimSubnet, noteAddress, releaseOwner } from './run-network.js';
+import { netnsBackend } from './backend.js';
+import type { Exclusive } from './exclusive.js';
+import { checkPool, type NetnsSession } from './session.js';
 
 const TYPE = 'netns::Switch';
 
-function discover(ctx: StepContext): void {
+const ATTRIBUTES = {
+  subnet: { type: 'string', help: "The members' subnet in CIDR form (e.g. 10.1.0.0/24); unset: the smallest that fits, from the pool." },
+  pool: { type: 'string', default: '10.0.0.0/16', help: 'Where an automatic subnet is taken from.' },
+} as const;
+
+type SwitchData = Exclusive & {
+  subnet?: Subnet;
+  /** Its namespace, once it was asked for. */
+  netns?: string;
+};
+
+type SwitchScope = ResourceScope<ValuesOf<typeof ATTRIBUTES>, SwitchData, NetnsSession>;
+type SwitchStep = StepContext<ValuesOf<typeof ATTRIBUTES>, SwitchData, NetnsSession>;
+
+function discover(ctx: SwitchStep): void {
   assertRoot(ctx);
   checkPool(ctx, TYPE);
   const text = ctx.get('subnet') as string | undefined;
@@ -32,31 +50,31 @@ function discover(ctx: StepContext): void {
   if (hostCount(subnet) < members) {
     throw new AttributeValueError(ctx.guid, TYPE, 'subnet', `${text} holds ${hostCount(subnet)} hosts, fewer than the ${members} nodes connected`);
   }
-  claimSubnet(ctx.runDir, ctx.guid, subnet, 'subnet');
-  ctx.data['subnet'] = subnet;
+  ctx.session.claimSubnet(ctx.guid, subnet, 'subnet');
+  ctx.data.subnet = subnet;
 }
 
-function provision(ctx: StepContext): Promise<void> {
-  if (ctx.data['subnet'] === undefined) {
+function provision(ctx: SwitchStep): Promise<void> {
+  if (ctx.data.subnet === undefined) {
     const members = ctx.connections('netns::Node').length;
-    ctx.data['subnet'] = allocateSubnet(ctx.runDir, ctx.guid, ctx.get('pool') as string, prefixFor(members));
+    ctx.data.subnet = ctx.session.allocateSubnet(ctx.guid, ctx.get('pool') as string, prefixFor(members));
   }
   return exclusive(ctx, async () => {
     const name = namespaceName(ctx.runDir, ctx.guid);
     // a retry (`retries`) starts afresh
-    if (ctx.data['netns'] !== undefined) await removeNamespace(name);
-    ctx.data['netns'] = name;
-    await createNamespace(ctx.runDir, name, ctx.guid);
+    if (ctx.data.netns !== undefined) await removeNamespace(name, ctx.session);
+    ctx.data.netns = name;
+    await createNamespace(ctx.runDir, name, ctx.guid, ctx.session);
     recordInLedger(ctx.runDir, LEDGER, { kind: 'bridge', name: BRIDGE, netns: name, guid: ctx.guid });
     await ip(['-n', name, 'link', 'add', BRIDGE, 'type', 'bridge'], ctx);
     await ip(['-n', name, 'link', 'set', BRIDGE, 'up'], ctx);
   });
 }
 
-function deploy(ctx: StepContext): Promise<void> {
+function deploy(ctx: SwitchStep): Promise<void> {
   return exclusive(ctx, async () => {
-    const netns = ctx.data['netns'] as string;
-    const subnet = ctx.data['subnet'] as Subnet;
+    const netns = ctx.data.netns!;
+    const subnet = ctx.data.subnet!;
     const port = interfaceName(ctx.guid);
     await allEnded(
       ctx.connections('netns::Node').map(async (node, i) => {
@@ -70,24 +88,24 @@ function deploy(ctx: StepContext): Promise<void> {
         await ip(['-n', netns, 'link', 'set', bridgePort, 'master', BRIDGE, 'up'], ctx);
         await ip(['-n', nodeNs, 'address', 'add', formatAddress(address), 'dev', port], ctx);
         await ip(['-n', nodeNs, 'link', 'set', port, 'up'], ctx);
-        noteAddress(ctx.runDir, node.guid, ctx.guid, address);
+        ctx.session.noteAddress(node.guid, ctx.guid, address);
       }),
     );
   });
 }
 
-function release(ctx: StepContext): Promise<void> {
+function release(ctx: SwitchStep): Promise<void> {
   return exclusive(ctx, async () => {
     try {
-      const name = ctx.data['netns'] as string | undefined;
-      if (name !== undefined) await removeNamespace(name);
+      const name = ctx.data.netns;
+      if (name !== undefined) await removeNamespace(name, ctx.session);
     } finally {
-      releaseOwner(ctx.runDir, ctx.guid);
+      ctx.session.releaseOwner(ctx.guid);
     }
   });
 }
 
-async function probe(resource: ProbeContext): Promise<string[]> {
+async function probe(resource: SwitchScope): Promise<string[]> {
   const name = namespaceName(resource.runDir, resource.guid);
   if (!namespaceExists(name)) return [];
   const pids = await namespacePids(name);
@@ -97,10 +115,9 @@ async function probe(resource: ProbeContext): Promise<string[]> {
 export const NetnsSwitch = defineResourceType({
   type: TYPE,
   help: 'A Linux bridge (in its own namespace) that the connected netns::Node join through their own veth pairs, on one subnet. Needs root.',
-  attributes: {
-    subnet: { type: 'string', help: "The members' subnet in CIDR form (e.g. 10.1.0.0/24); unset: the smallest that fits, from the pool." },
-    pool: { type: 'string', default: '10.0.0.0/16', help: 'Where an automatic subnet is taken from.' },
-  },
+  backend: netnsBackend,
+  attributes: ATTRIBUTES,
+  data: (): SwitchData => ({}),
   connectsTo: { 'netns::Node': { min: 1 } },
   dependsOn: ['netns::Node'],
   steps: { discover, provision, deploy, release },
@@ -108,7 +125,7 @@ export const NetnsSwitch = defineResourceType({
   reattach(ctx) {
     const name = namespaceName(ctx.runDir, ctx.guid);
     if (!namespaceExists(name)) return { status: 'gone', reason: `network namespace ${name} of the switch does not exist` };
-    ctx.data['netns'] = name;
+    ctx.data.netns = name;
     return { status: 'running' };
   },
 });

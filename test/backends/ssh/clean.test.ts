@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSyn
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveMembers } from '../../../src/backends/local/process-registry.js';
+import { liveMembers } from '../../../src/backends/linux/transport/local/process-groups.js';
 import { cleanUp } from '../../../src/backends/cleanup.js';
 import { ExperimentController } from '../../../src/index.js';
 import { startSshd, type TestSshd } from '../../support/sshd.js';

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { liveMembers } from '../../../src/backends/local/process-registry.js';
+import { liveMembers } from '../../../src/backends/linux/transport/local/process-groups.js';
 import { ExperimentAbortedError, ExperimentController } from '../../../src/index.js';
 import { freePort, startSshd, type TestSshd } from '../../support/sshd.js';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';

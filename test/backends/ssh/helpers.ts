@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { liveMembers } from '../../../src/backends/local/process-registry.js';
+import { liveMembers } from '../../../src/backends/linux/transport/local/process-groups.js';
 
 let counter = 0;
 /** An experiment id no other test uses: its remote folder is `~/.nepi/<expId>`. */

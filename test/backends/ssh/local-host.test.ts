@@ -1,7 +1,7 @@
 /** Which hostnames make a linux::Node local (no SSH): isLocalHost. */
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { isLocalHost } from '../../../src/backends/local/node.js';
+import { isLocalHost } from '../../../src/backends/linux/node.js';
 
 describe('isLocalHost', () => {
   it('accepts the loopback names whatever their case, and localhost.localdomain', () => {

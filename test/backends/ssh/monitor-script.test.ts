@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readProcessRecord } from '../../../src/backends/local/process-record.js';
-import { MONITOR_SCRIPT } from '../../../src/backends/ssh/monitor.js';
+import { readProcessRecord } from '../../../src/backends/linux/process-record.js';
+import { MONITOR_SCRIPT } from '../../../src/backends/linux/transport/ssh/monitor.js';
 
 let dir: string | undefined;
 afterEach(() => {

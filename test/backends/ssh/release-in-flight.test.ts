@@ -9,11 +9,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { liveMembers } from '../../../src/backends/local/process-registry.js';
+import { liveMembers } from '../../../src/backends/linux/transport/local/process-groups.js';
 import { ExperimentController, LinuxApplication, LinuxNode } from '../../../src/index.js';
 import { TypeRegistry } from '../../../src/resources/registry.js';
 import type { ResourceType, ResourceView, StepContext } from '../../../src/resources/resource-type.js';
-import { closeHost, openHost } from '../../../src/backends/ssh/hosts.js';
+import type { LinuxSession } from '../../../src/index.js';
 import { startSshd, type TestSshd } from '../../support/sshd.js';
 import { leftovers, processesOf, uniqueExpId, until } from './helpers.js';
 
@@ -183,14 +183,16 @@ describe('a release during an in-flight start over SSH', () => {
         ...LinuxApplication.steps,
         release: async (ctx) => {
           const node = ctx.connections('linux::Node')[0]!;
-          closeHost(node, ctx.runDir);
+          session = ctx.session as LinuxSession;
+          session.connection(node).close();
           await LinuxApplication.steps.release!(ctx);
           // before the node's release (which closes whatever the node has open)
-          leftOpen = openHost(node, ctx.runDir) !== undefined;
+          leftOpen = session.connection(node).open() !== undefined;
         },
       },
     };
     let leftOpen: boolean | undefined;
+    let session: LinuxSession | undefined;
     const sockets = () => process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length;
     const before = sockets();
     const registry = new TypeRegistry();
@@ -209,7 +211,7 @@ describe('a release during an in-flight start over SSH', () => {
     expect(processesOf(expId)).toEqual([]);
     expect(existsSync(join(homedir(), '.nepi', expId, ec.runId, 'app'))).toBe(false);
     expect(leftOpen).toBe(false);
-    expect(openHost({ guid: 'host' } as ResourceView, ec.runDir)).toBeUndefined();
+    expect(session?.openConnections).toBe(0);
     await until(() => sockets() <= before, 'the connections to be closed', 5000);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Semaphore } from '../../../src/backends/ssh/semaphore.js';
+import { Semaphore } from '../../../src/backends/linux/transport/ssh/semaphore.js';
 
 describe('Semaphore (sessions per host)', () => {
   it('lets at most limit holders in at once, the others in order as places free up', async () => {

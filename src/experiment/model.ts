@@ -1,0 +1,277 @@
+/**
+ * The experiment as registered: its resources (records), their names, attribute values and
+ * connections, the dependencies those imply, and the conditions. Every registration rule is
+ * here, checked before anything changes; the facade (experiment-controller.ts) only tells
+ * the controller machine what the model accepted. It is also the read-only `ExperimentView`
+ * that backends and steps see.
+ */
+import type { Actor, ActorOptions, AnyActorLogic, AnyActorRef } from 'xstate';
+import { createActor } from 'xstate';
+import type { Clock } from '../../machines/clock.js';
+import type { ConditionIndex } from '../../machines/conditions/condition-index.js';
+import type { ResourceAction, ResourceState } from '../../machines/lifecycle.js';
+import { ConditionError, InvalidActionError, InvalidConnectionError, NepiError, UnknownAttributeError, UnknownResourceError } from '../errors.js';
+import { coerceAttribute, type AttributeValue } from '../resources/attributes.js';
+import { connectionRule, dependsOnType, describeConnectsTo } from '../resources/connections.js';
+import { matchesType, type ResourceType } from '../resources/resource-type.js';
+import type { TryReport } from '../resources/step-runner.js';
+import type { ExperimentView, NodeView, ResourceView } from '../resources/views.js';
+import type { RunDirectory } from '../run/run-directory.js';
+import { folderNameProblem } from '../run/folder-name.js';
+import { parseDuration, type Duration } from '../time/duration.js';
+import { checkCondition, checkDeployable } from './deploy-checks.js';
+import { describeExperiment, type RegisteredCondition } from './describe.js';
+import type { ExperimentDescription } from './description.js';
+import { ResourceRecord, type RecordEnvironment } from './resource-record.js';
+import { actionProblem, checkConditionOptions, stateProblem, type ConditionOptions, type OnTimeout } from './rules.js';
+import { Sessions } from './sessions.js';
+import { throughDependencies, ThroughPatterns } from './through-dependencies.js';
+
+export type Guids = string | readonly string[];
+
+export interface ModelOptions {
+  readonly expId: string;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly clock: Clock;
+  readonly run: RunDirectory;
+  /** The controller machine's index, read to know what is deployed and which actions were taken. */
+  readonly index: ConditionIndex;
+  /** The controller actor: actors made for backends (`createActor`) live in its system. */
+  readonly system: AnyActorRef;
+  readonly onTry: (report: TryReport) => void;
+}
+
+/** A condition the model accepted, as the controller machine takes it. */
+export interface AcceptedCondition {
+  readonly targets: readonly string[];
+  readonly action: ResourceAction;
+  readonly members: readonly string[];
+  readonly state: ResourceState;
+  readonly delay: number;
+  readonly timeout?: number;
+  readonly onTimeout?: OnTimeout;
+}
+
+export class ExperimentModel implements ExperimentView {
+  readonly expId: string;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly clock: Clock;
+  readonly sessions: Sessions;
+  readonly #records = new Map<string, ResourceRecord>();
+  readonly #counters = new Map<string, number>();
+  /** The through patterns (`A > B`, a node's `ready`) of the types registered so far. */
+  readonly #through = new ThroughPatterns();
+  readonly #conditions: RegisteredCondition[] = [];
+  readonly #env: RecordEnvironment;
+  readonly #index: ConditionIndex;
+  readonly #system: AnyActorRef;
+  #revision = 0;
+
+  constructor(options: ModelOptions) {
+    this.expId = options.expId;
+    this.runId = options.runId;
+    this.runDir = options.runDir;
+    this.clock = options.clock;
+    this.#index = options.index;
+    this.#system = options.system;
+    this.sessions = new Sessions(this);
+    this.#env = {
+      lookup: (guid) => this.#records.get(guid),
+      experiment: this,
+      sessions: this.sessions,
+      clock: options.clock,
+      expId: options.expId,
+      runId: options.runId,
+      runDir: options.runDir,
+      run: options.run,
+      onTry: options.onTry,
+    };
+  }
+
+  // --- ExperimentView -------------------------------------------------------------------
+
+  get revision(): number {
+    return this.#revision;
+  }
+
+  resources(type?: string): ResourceRecord[] {
+    const all = [...this.#records.values()];
+    return type === undefined ? all : all.filter((record) => matchesType(type, record.type));
+  }
+
+  resource(guid: string): ResourceView | undefined {
+    return this.#records.get(guid);
+  }
+
+  node(guid: string): NodeView | undefined {
+    return this.#records.get(guid)?.asNode();
+  }
+
+  createActor<L extends AnyActorLogic>(logic: L, options: Omit<ActorOptions<L>, 'clock' | 'inspect' | 'parent'> = {}): Actor<L> {
+    // a child of the controller in its system: its clock, its inspection; not in its snapshot
+    return createActor(logic, { ...options, parent: this.#system } as ActorOptions<L>);
+  }
+
+  // --- registration rules ---------------------------------------------------------------
+
+  /** Every guid, in registration order. */
+  guids(): string[] {
+    return [...this.#records.keys()];
+  }
+
+  get size(): number {
+    return this.#records.size;
+  }
+
+  /** The record of `guid`; an UnknownResourceError naming it (whatever it is) when there is none. */
+  record(guid: unknown): ResourceRecord {
+    const record = typeof guid === 'string' ? this.#records.get(guid) : undefined;
+    if (!record) throw new UnknownResourceError(guid, this.#records.keys());
+    return record;
+  }
+
+  /** `guids` as a list, each checked. */
+  list(guids: Guids): string[] {
+    const list = typeof guids === 'string' ? [guids] : Array.isArray(guids) ? [...(guids as readonly string[])] : [guids as unknown as string];
+    for (const guid of list) this.record(guid);
+    return list;
+  }
+
+  /** A new resource of `type` named `name` (default: the type's short name and a number). */
+  addResource(type: ResourceType, attributes: Readonly<Record<string, unknown>>, name?: string): ResourceRecord {
+    const guid = name ?? this.#newGuid(type);
+    const badName = typeof guid === 'string' ? folderNameProblem(guid) : 'a name must be a string';
+    if (badName !== undefined) throw new NepiError(`invalid resource name: ${badName}: a resource's traces go to <runDir>/<name>/`, { guid });
+    if (this.#records.has(guid)) throw new NepiError(`a resource named '${guid}' already exists`, { guid });
+    const record = new ResourceRecord(guid, type, this.#env);
+    for (const [attribute, value] of Object.entries(attributes)) this.setAttribute(record, attribute, value);
+    this.#through.add(type);
+    this.#records.set(guid, record);
+    this.#revision++;
+    return record;
+  }
+
+  /** Set an attribute, checked against the type's declaration; `undefined` goes back to the default. */
+  setAttribute(record: ResourceRecord, name: string, value: unknown): void {
+    const spec = Object.hasOwn(record.resourceType.attributes, name) ? record.resourceType.attributes[name] : undefined;
+    if (!spec) throw new UnknownAttributeError(record.guid, record.type, name, Object.keys(record.resourceType.attributes));
+    const checked: AttributeValue | undefined =
+      value === undefined ? undefined : coerceAttribute(spec, value, { guid: record.guid, type: record.type, attribute: name });
+    record.setValue(name, checked, value);
+    this.#revision++;
+  }
+
+  /** The value of attribute `name` of `guid`; an UnknownAttributeError when its type has none. */
+  attribute(guid: unknown, name: string): AttributeValue | undefined {
+    const record = this.record(guid);
+    if (!Object.hasOwn(record.resourceType.attributes, name)) {
+      throw new UnknownAttributeError(record.guid, record.type, name, Object.keys(record.resourceType.attributes));
+    }
+    return record.get(name);
+  }
+
+  /**
+   * Connect `a` and `b`; both types must accept it. Returns the dependencies it makes
+   * (`[dependent, dependency]`), empty when they were connected already.
+   */
+  connect(a: unknown, b: unknown): Array<readonly [string, string]> {
+    const ra = this.record(a);
+    const rb = this.record(b);
+    if (ra === rb) throw new InvalidConnectionError(`resource '${ra.guid}' cannot connect to itself`, { guid: ra.guid });
+    if (ra.isConnectedTo(rb.guid)) return [];
+    for (const [from, to] of [
+      [ra, rb],
+      [rb, ra],
+    ] as const) {
+      const match = connectionRule(from.resourceType, to.resourceType);
+      if (!match) {
+        throw new InvalidConnectionError(
+          `resource '${from.guid}' (${from.type}) cannot connect to '${to.guid}' (${to.type}); ${from.type} connects to ${describeConnectsTo(from.resourceType)}`,
+          { guid: from.guid, type: from.type },
+        );
+      }
+      const max = match.rule.max;
+      if (max !== undefined && from.connectedRecords().filter((other) => match.matches(other.resourceType)).length >= max) {
+        throw new InvalidConnectionError(`resource '${from.guid}' (${from.type}) already has ${max} connection(s) to ${match.label}, the most it takes`, {
+          guid: from.guid,
+          type: from.type,
+        });
+      }
+    }
+    const direct = (
+      [
+        [ra, rb],
+        [rb, ra],
+      ] as const
+    ).filter(([dependent, dependency]) => dependsOnType(dependent.resourceType, dependency.resourceType));
+    for (const [dependent, dependency] of direct) {
+      if (this.#index.get(dependent.guid).deployed) {
+        throw new InvalidConnectionError(`resource '${dependent.guid}' is already deployed; connect it to '${dependency.guid}' before deploying it`, {
+          guid: dependent.guid,
+          type: dependent.type,
+        });
+      }
+    }
+    ra.addPeer(rb.guid);
+    rb.addPeer(ra.guid);
+    this.#revision++;
+    const dependencies: Array<readonly [string, string]> = direct.map(([dependent, dependency]) => [dependent.guid, dependency.guid] as const);
+    // one step further (`A > B`, a node's `ready`); a resource already deployed keeps the order it was deployed in
+    for (const [dependent, dependency] of throughDependencies(ra, rb, this.#through)) {
+      if (!this.#index.get(dependent.guid).deployed) dependencies.push([dependent.guid, dependency.guid]);
+    }
+    return dependencies;
+  }
+
+  /** Check a condition and keep it for `describe()`; returns it as the controller machine takes it. */
+  addCondition(guids: Guids, action: ResourceAction, group: Guids, state: ResourceState, time: Duration, options: ConditionOptions): AcceptedCondition {
+    const targets = this.list(guids);
+    const members = this.list(group);
+    const badAction = actionProblem(action);
+    if (badAction !== undefined) throw new ConditionError(badAction);
+    const badState = stateProblem(state);
+    if (badState !== undefined) throw new ConditionError(badState);
+    if (members.length === 0) throw new ConditionError(`a ${action} condition needs at least one resource to wait for`);
+    const delay = parseDuration(time);
+    const { timeout, onTimeout } = checkConditionOptions(action, options);
+    for (const guid of targets) {
+      const gate = this.#index.resources.get(guid)?.gates[action];
+      if (gate && gate.status !== 'waiting') {
+        throw new InvalidActionError(
+          `cannot add a ${action} condition to '${guid}': its ${action} was already ${gate.status === 'cancelled' ? 'cancelled' : 'ordered'}`,
+          { guid, type: this.record(guid).type },
+        );
+      }
+    }
+    checkCondition(this, { targets, action, members, state });
+    const timed = timeout > 0 ? { timeout, onTimeout } : {};
+    this.#conditions.push({ targets, action, group: members, state, time, ...(timeout > 0 ? { timeout: options.timeout!, onTimeout } : {}) });
+    return { targets, action, members, state, delay, ...timed };
+  }
+
+  /** Throw the first reason why `batch` cannot be deployed as (part of) group `group` (see deploy-checks.ts). */
+  checkDeployable(batch: readonly string[], group: string, waitAllReady: boolean): void {
+    checkDeployable(this, batch, group, waitAllReady);
+  }
+
+  /** The condition index, for the checks (read-only). */
+  get index(): ConditionIndex {
+    return this.#index;
+  }
+
+  /** The experiment as registered: what `experiment.json` holds. */
+  describe(): ExperimentDescription {
+    return describeExperiment(this.expId, this.#records, this.#conditions);
+  }
+
+  #newGuid(type: ResourceType): string {
+    const base = (type.type.split('::')[1] ?? 'resource').toLowerCase();
+    let n = this.#counters.get(base) ?? 0;
+    do n++;
+    while (this.#records.has(`${base}${n}`));
+    this.#counters.set(base, n);
+    return `${base}${n}`;
+  }
+}

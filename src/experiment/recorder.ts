@@ -1,0 +1,66 @@
+/**
+ * The run's records in its run directory, kept by listening to what the controller machine
+ * emits: `experiment.json` (and `controller.json`) at each deploy, one `events.ndjson` line
+ * per state change, condition report, failed try and resume, and at the end `summary.json`
+ * and the timeline. Nothing is written before the first deploy (or resume): a controller
+ * that never deployed leaves no run directory behind.
+ */
+import type { ControllerActor } from '../../machines/controller.js';
+import { toConditionRecord, toEventRecord, toTryRecord } from '../run/event-record.js';
+import type { RunDirectory } from '../run/run-directory.js';
+import type { RunSummary } from '../run/summary.js';
+import { writeRunTimeline } from '../timeline/write.js';
+import type { ExperimentDescription } from './description.js';
+import { writeControllerRecord } from './resume-lock.js';
+
+export interface Recorder {
+  /** The run ended: write its summary and timeline (when it was deployed), close the event log. */
+  close(summary: RunSummary): Promise<void>;
+}
+
+/** What the recorder reads of the experiment. */
+export interface RecordedExperiment {
+  describe(): ExperimentDescription;
+  /** The type of a resource, for the records. */
+  typeOf(guid: string): string | undefined;
+}
+
+/** Record the run of `controller` in `run` from its first deploy on. */
+export function recordRun(controller: ControllerActor, run: RunDirectory, experiment: RecordedExperiment): Recorder {
+  let deployed = false;
+  const append = (record: object) => {
+    if (deployed) run.appendEvent(record);
+  };
+  const subscriptions = [
+    controller.on('deployed', () => {
+      deployed = true;
+      run.writeExperiment(experiment.describe());
+      writeControllerRecord(run.path);
+    }),
+    controller.on('resumed', ({ marker }) => {
+      // deployed before the crash: experiment.json is there already
+      deployed = true;
+      append(marker);
+    }),
+    controller.on('resource.state', (event) => append(toEventRecord(event, experiment.typeOf(event.guid)))),
+    controller.on('condition', (event) => append(toConditionRecord(event))),
+    controller.on('try', ({ report }) => append(toTryRecord(report, experiment.typeOf(report.guid)))),
+  ];
+  return {
+    async close(summary) {
+      for (const subscription of subscriptions) subscription.unsubscribe();
+      if (deployed) run.writeSummary(summary);
+      run.close();
+      if (deployed) await writeRunTimeline(run.path);
+    },
+  };
+}
+
+/** For a controller created with `record: false`: the run directory only holds what resources write. */
+export function recordNothing(run: RunDirectory): Recorder {
+  return {
+    async close() {
+      run.close();
+    },
+  };
+}
