@@ -26,7 +26,7 @@ import type { ResourceStateEvent, RestoredResource } from './resource.js';
 
 export interface ControllerInput {
   readonly clock: Pick<Clock, 'now'>;
-  /** Emit `condition` reports from the start (default false; `conditions.report` turns them on or off). */
+  /** Emit `condition` reports from the start, for one listener (default false; see `conditions.report`). */
   readonly reportConditions?: boolean;
 }
 
@@ -84,7 +84,8 @@ export interface ControllerContext {
   /** Set when a critical failure aborted the experiment; stays set after shutdown. */
   readonly outcome: { aborted: boolean };
   /** Whether `condition` reports are emitted (someone records or listens). */
-  readonly report: { conditions: boolean };
+  /** Whether `condition` reports are emitted: while `listeners` (see `conditions.report`) is above 0. */
+  readonly report: { conditions: boolean; listeners: number };
 }
 
 export type ControllerEvent =
@@ -129,6 +130,7 @@ export type ControllerEvent =
     }
   | { type: 'deadline' }
   | { type: 'gates.fire' }
+  /** Someone starts (`on`) or stops listening to `condition` reports: they are emitted while anyone listens. */
   | { type: 'conditions.report'; on: boolean }
   /** A step's try failed, or succeeded after failures: emitted as `try`. */
   | { type: 'step.try'; report: TryReport }
@@ -347,14 +349,21 @@ export const controllerMachine = setup({
         context.index.held.length = 0;
         for (const guid of event.targets) enqueue.emit(conditionEvent('held', context.index.gate(guid, event.action), w, w.reachedAt));
       }
+      // deployed resources with STOP conditions stop on their own, as at deploy
+      const opened: Gate[] = [];
+      if (event.action === 'STOP') {
+        for (const guid of event.targets) if (context.index.get(guid).deployed) opened.push(...context.index.request(guid, 'STOP', context.now()));
+      }
       // a condition added to an action already requested: its timeout starts now
-      if (context.index.startedTimeouts.length > 0) dispatch(context, enqueue, self, []);
+      if (opened.length > 0 || context.index.startedTimeouts.length > 0) dispatch(context, enqueue, self, opened);
     }),
     setReport: ({ context, event }) => {
       if (event.type !== 'conditions.report') return;
-      context.report.conditions = event.on;
-      context.index.reportHeld = event.on;
-      if (!event.on) context.index.held.length = 0;
+      context.report.listeners = Math.max(0, context.report.listeners + (event.on ? 1 : -1));
+      const on = context.report.listeners > 0;
+      context.report.conditions = on;
+      context.index.reportHeld = on;
+      if (!on) context.index.held.length = 0;
     },
     addWatch: ({ context, event }) => {
       if (event.type !== 'watch.add') return;
@@ -478,7 +487,7 @@ export const controllerMachine = setup({
     ready: { queue: [], head: 0, pending: false },
     failures: [],
     outcome: { aborted: false },
-    report: { conditions: input.reportConditions ?? false },
+    report: { conditions: input.reportConditions ?? false, listeners: input.reportConditions ? 1 : 0 },
   }),
   initial: 'running',
   on: {

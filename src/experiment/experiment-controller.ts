@@ -5,96 +5,33 @@
  * polling anywhere. The run directory's records are kept by a recorder listening to the
  * machine (recorder.ts); backend sessions are opened and disposed of per experiment.
  */
-import { basename, dirname, resolve } from 'node:path';
-import { customAlphabet } from 'nanoid';
-import { createActor, type InspectionEvent, type Observer } from 'xstate';
+import { createActor } from 'xstate';
 import type { Clock } from '../../machines/clock.js';
 import { controllerMachine, type ConditionEvent, type ControllerActor, type Failure } from '../../machines/controller.js';
 import type { ResourceAction, ResourceState, TryReport } from '../../machines/lifecycle.js';
 import type { ResourceContext, ResourceInput, ResourceStateEvent } from '../../machines/resource.js';
-import { ExperimentAbortedError, InvalidActionError, NepiError, suggest } from '../errors.js';
+import { ExperimentAbortedError, InvalidActionError } from '../errors.js';
 import type { AttributeValue } from '../resources/attributes.js';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
 import { resourceLogic } from '../resources/resource-logic.js';
 import type { ResourceType } from '../resources/resource-type.js';
-import { folderNameProblem } from '../run/folder-name.js';
-import { readRecordedRun } from '../run/recorded-run.js';
 import { RunDirectory } from '../run/run-directory.js';
 import { summariseFailure, type RunSummary } from '../run/summary.js';
 import type { TraceOptions } from '../run/traces.js';
 import type { Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { registerDescription } from './build.js';
-import { checkExperiment } from './check-description.js';
-import { isUndeployed } from './deploy-checks.js';
 import type { ExperimentDescription, ExperimentFileDescription } from './description.js';
 import { ExperimentModel, type Guids } from './model.js';
+import { runIdentity, type DeployOptions, type ExperimentControllerOptions, type ExperimentStatus, type ResourceInfo, type ResumeOptions } from './options.js';
 import { recordNothing, recordRun, type Recorder } from './recorder.js';
-import { planRestore } from './restore.js';
-import { assertNoLiveController, writeControllerRecord } from './resume-lock.js';
+import { planRestore, takeOverRun } from './restore.js';
 import { runToEnd } from './run-to-end.js';
 import type { ConditionOptions } from './rules.js';
 import { Waits, type WaitOptions } from './waits.js';
 
 export type { TraceAttr, TraceOptions } from '../run/traces.js';
-
-const shortId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 8);
-
-export interface ExperimentControllerOptions {
-  /** The experiment's name; a run directory lives under `<localDir>/<expId>/<runId>/`. */
-  readonly expId?: string;
-  readonly localDir?: string;
-  /** Every timer of the engine and of the dummy backend; a VirtualClock runs in virtual time. */
-  readonly clock?: Clock;
-  /** An XState inspection observer: the controller, every resource actor and the backends' actors appear in it. */
-  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-  /** Where resource types are looked up by name (default: the built-in registry). */
-  readonly registry?: TypeRegistry;
-  /**
-   * Whether to record the run in its run directory: experiment.json, events.ndjson and
-   * summary.json (default true). Traces that resources write (an application's stdout) go to
-   * the run directory either way.
-   */
-  readonly record?: boolean;
-  /** The run id (default: a new one). Resume continues a run in its own run directory. */
-  readonly runId?: string;
-  /** @internal Used by resume: when the run began (summary.json's `startedAt`; default: now). */
-  readonly startedAt?: Date;
-}
-
-export interface DeployOptions {
-  /** The deployment group (new by default); a group starts once all its members are READY. */
-  readonly group?: string;
-  /** Whether members wait for the whole group to be READY before starting (default true). */
-  readonly waitAllReady?: boolean;
-  /** Whether members start (and stop, if they have STOP conditions) on their own (default true). */
-  readonly autoStart?: boolean;
-}
-
-export interface ResumeOptions {
-  /** The clock the resumed run goes on with (default: the real clock, as recorded times are). */
-  readonly clock?: Clock;
-  readonly registry?: TypeRegistry;
-  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-  /**
-   * Called with the controller once it is built and its resources were found again, before
-   * they go on: listen to it here (`ec.onStateChange`) to see what happens at the resume
-   * itself (an end found by reattach, a delay that ended while no controller ran).
-   */
-  readonly beforeResume?: (ec: ExperimentController) => void;
-}
-
-export interface ResourceInfo {
-  readonly guid: string;
-  readonly type: string;
-  readonly state: ResourceState;
-  /** When each state was first entered (clock milliseconds). */
-  readonly times: Partial<Record<ResourceState, number>>;
-  readonly error?: unknown;
-  readonly step?: string;
-}
-
-export type ExperimentStatus = 'running' | 'aborted' | 'released';
+export type { DeployOptions, ExperimentControllerOptions, ExperimentStatus, ResourceInfo, ResumeOptions } from './options.js';
 
 export class ExperimentController {
   readonly expId: string;
@@ -109,29 +46,20 @@ export class ExperimentController {
   readonly #recorder: Recorder;
   readonly #waits: Waits;
   readonly #startedAt: Date;
-  readonly #tryListeners = new Set<(report: TryReport) => void>();
   #groups = 0;
-  /** Listeners of onCondition(): while there are some, the controller reports conditions. */
-  #conditionListeners = 0;
-  readonly #recording: boolean;
   #shutdown: Promise<RunSummary> | undefined;
 
   constructor(options: ExperimentControllerOptions = {}) {
-    this.expId = options.expId ?? `exp-${shortId()}`;
-    const badExpId = folderNameProblem(this.expId);
-    if (badExpId !== undefined) throw new NepiError(`invalid expId: ${badExpId}; the run directory is <localDir>/<expId>/<runId>`);
-    this.runId = options.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${shortId()}`;
+    ({ expId: this.expId, runId: this.runId, localDir: this.localDir, runDir: this.runDir } = runIdentity(options));
     this.#startedAt = options.startedAt ?? new Date();
-    this.localDir = options.localDir ?? 'nepi-runs';
     this.clock = options.clock ?? realClock;
     this.#registry = options.registry ?? defaultRegistry;
-    // absolute: commands run in their own folders and must find the run directory from there
-    this.runDir = resolve(this.localDir, this.expId, this.runId);
     const run = new RunDirectory(this.runDir);
-    this.#recording = options.record ?? true;
+    const recording = options.record ?? true;
     this.#actor = createActor(controllerMachine, {
       id: 'controller',
-      input: { clock: this.clock, reportConditions: this.#recording },
+      // the recorder listens to condition reports from the start
+      input: { clock: this.clock, reportConditions: recording },
       clock: this.clock,
       ...(options.inspect ? { inspect: options.inspect } : {}),
     });
@@ -146,11 +74,8 @@ export class ExperimentController {
       system: this.#actor,
       onTry: (report) => this.#actor.send({ type: 'step.try', report }),
     });
-    this.#recorder = this.#recording ? recordRun(this.#actor, run, { describe: () => this.describe(), typeOf: (guid) => this.#model.resource(guid)?.type }) : recordNothing(run);
+    this.#recorder = recording ? recordRun(this.#actor, run, { describe: () => this.describe(), typeOf: (guid) => this.#model.resource(guid)?.type }) : recordNothing(run);
     this.#waits = new Waits(this.#actor, this.#model);
-    this.#actor.on('try', ({ report }) => {
-      for (const listener of [...this.#tryListeners]) listener(report);
-    });
     this.#actor.start();
   }
 
@@ -178,20 +103,10 @@ export class ExperimentController {
    * deployment; `run()` takes it to its end. See docs/reliability.md and restore.ts.
    */
   static async resume(runDir: string, options: ResumeOptions = {}): Promise<ExperimentController> {
-    const dir = resolve(runDir);
-    const recorded = readRecordedRun(dir);
-    assertNoLiveController(dir);
-    // this process drives the run from now on: a second resume started while this one asks
-    // the types what is still there (up to REATTACH_TIMEOUT_MS) must find it, not the dead one
-    writeControllerRecord(dir);
     const registry = options.registry ?? defaultRegistry;
-    const checked = checkExperiment(recorded.description, registry);
-    const [problem] = checked.problems;
-    if (problem) throw new NepiError(`${resolve(dir, 'experiment.json')}: ${problem.problem}`);
-    const ec = ExperimentController.fromDescription(checked.description, {
-      localDir: dirname(dirname(dir)),
-      expId: basename(dirname(dir)),
-      runId: basename(dir),
+    const { recorded, description, where } = takeOverRun(runDir, registry);
+    const ec = ExperimentController.fromDescription(description, {
+      ...where,
       registry,
       startedAt: recorded.startedAt,
       ...(options.clock ? { clock: options.clock } : {}),
@@ -232,8 +147,7 @@ export class ExperimentController {
    * function. See docs/reliability.md.
    */
   onTry(listener: (report: TryReport) => void): () => void {
-    this.#tryListeners.add(listener);
-    return () => this.#tryListeners.delete(listener);
+    return this.#actor.on('try', ({ report }) => listener(report)).unsubscribe;
   }
 
   /** Listen to every state change of every resource. Returns the unsubscribe function. */
@@ -248,18 +162,15 @@ export class ExperimentController {
    */
   onCondition(listener: (event: ConditionEvent) => void): () => void {
     const subscription = this.#actor.on('condition', listener);
-    if (this.#conditionListeners++ === 0 && !this.#recording) this.#reportConditions(true);
+    const report = (on: boolean) => this.#actor.getSnapshot().status === 'active' && this.#actor.send({ type: 'conditions.report', on });
+    report(true);
     let subscribed = true;
     return () => {
       if (!subscribed) return;
       subscribed = false;
       subscription.unsubscribe();
-      if (--this.#conditionListeners === 0 && !this.#recording) this.#reportConditions(false);
+      report(false);
     };
-  }
-
-  #reportConditions(on: boolean): void {
-    if (this.#actor.getSnapshot().status === 'active') this.#actor.send({ type: 'conditions.report', on });
   }
 
   /** Register a resource of `type` (a registered name or a type object); returns its guid. */
@@ -298,12 +209,8 @@ export class ExperimentController {
    */
   registerCondition(guids: Guids, action: ResourceAction, group: Guids, state: ResourceState, time: Duration = 0, options: ConditionOptions = {}): void {
     this.#assertRunning('register a condition');
-    const condition = this.#model.addCondition(guids, action, group, state, time, options);
-    this.#actor.send({ type: 'condition.add', ...condition });
-    if (action === 'STOP') {
-      // deployed resources with STOP conditions stop on their own, as at deploy()
-      for (const guid of condition.targets) if (this.#model.index.get(guid).deployed) this.#actor.send({ type: 'request', guid, action });
-    }
+    // a STOP condition on a deployed resource makes it stop on its own, as deploy() does
+    this.#actor.send({ type: 'condition.add', ...this.#model.addCondition(guids, action, group, state, time, options) });
   }
 
   /**
@@ -312,8 +219,7 @@ export class ExperimentController {
    */
   deploy(guids?: Guids, options: DeployOptions = {}): void {
     this.#assertRunning('deploy');
-    const index = this.#model.index;
-    const batch = (guids === undefined ? this.resources : this.#model.list(guids)).filter((guid) => isUndeployed(index, guid));
+    const batch = this.#model.undeployed(guids);
     const group = options.group ?? `group${++this.#groups}`;
     const waitAllReady = options.waitAllReady ?? true;
     this.#model.checkDeployable(batch, group, waitAllReady);
@@ -326,12 +232,7 @@ export class ExperimentController {
    * Throws the error `deploy()` would throw.
    */
   validate(): void {
-    const index = this.#model.index;
-    this.#model.checkDeployable(
-      this.resources.filter((guid) => isUndeployed(index, guid)),
-      `group${this.#groups + 1}`,
-      true,
-    );
+    this.#model.checkDeployable(this.#model.undeployed(), `group${this.#groups + 1}`, true);
   }
 
   /**
@@ -378,10 +279,7 @@ export class ExperimentController {
    * keep going until released.
    */
   endingResources(): string[] {
-    const index = this.#model.index;
-    return this.#model.resources().flatMap((record) =>
-      (record.runs('run') && record.resourceType.runWatches !== true) || index.hasConditions(record.guid, 'STOP') ? [record.guid] : [],
-    );
+    return this.#model.endingResources();
   }
 
   /**
@@ -442,12 +340,6 @@ export class ExperimentController {
 
   /** The run as it stands: status, failures, every resource's state and state times. */
   summary(): RunSummary {
-    const resources: Record<string, RunSummary['resources'][string]> = {};
-    for (const record of this.#model.resources()) {
-      const { type, state, times } = this.getResource(record.guid);
-      const results = record.measured();
-      resources[record.guid] = { type, state, times, ...(results ? { results } : {}) };
-    }
     return {
       expId: this.expId,
       runId: this.runId,
@@ -456,21 +348,21 @@ export class ExperimentController {
       startedAt: this.#startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       failures: this.failures.map(summariseFailure),
-      resources,
+      resources: this.#model.summarise((guid) => this.getResource(guid)),
     };
   }
 
   /** Collect trace `name` of `guid` (traces are on unless the type says otherwise). */
   enableTrace(guid: string, name: string): void {
-    this.#traced(guid, name).setTraceEnabled(name, true);
+    this.#model.traced(guid, name).setTraceEnabled(name, true);
   }
 
   disableTrace(guid: string, name: string): void {
-    this.#traced(guid, name).setTraceEnabled(name, false);
+    this.#model.traced(guid, name).setTraceEnabled(name, false);
   }
 
   traceEnabled(guid: string, name: string): boolean {
-    return this.#traced(guid, name).traceEnabled(name);
+    return this.#model.traced(guid, name).traceEnabled(name);
   }
 
   /**
@@ -481,20 +373,7 @@ export class ExperimentController {
   trace(guid: string, name: string, options: TraceOptions & { attr: 'size' }): Promise<number>;
   trace(guid: string, name: string, options?: TraceOptions): Promise<string>;
   async trace(guid: string, name: string, options: TraceOptions = {}): Promise<string | number> {
-    return this.#traced(guid, name).readTrace(name, options);
-  }
-
-  /** The record of `guid`, whose type has trace `name`. */
-  #traced(guid: string, name: string) {
-    const record = this.#model.record(guid);
-    if (!Object.hasOwn(record.resourceType.traces, name)) {
-      const known = Object.keys(record.resourceType.traces);
-      throw new NepiError(`resource '${guid}' (${record.type}) has no trace '${name}'${suggest(name, known)}; its traces: ${known.join(', ') || 'none'}`, {
-        guid,
-        type: record.type,
-      });
-    }
-    return record;
+    return this.#model.traced(guid, name).readTrace(name, options);
   }
 
   #request(guid: string, action: 'START' | 'STOP'): void {

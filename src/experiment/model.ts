@@ -10,18 +10,20 @@ import { createActor } from 'xstate';
 import type { Clock } from '../../machines/clock.js';
 import type { ConditionIndex } from '../../machines/conditions/condition-index.js';
 import type { ResourceAction, ResourceState } from '../../machines/lifecycle.js';
-import { ConditionError, InvalidActionError, InvalidConnectionError, NepiError, UnknownAttributeError, UnknownResourceError } from '../errors.js';
+import { ConditionError, InvalidActionError, InvalidConnectionError, NepiError, suggest, UnknownAttributeError, UnknownResourceError } from '../errors.js';
 import { coerceAttribute, type AttributeValue } from '../resources/attributes.js';
 import { connectionRule, dependsOnType, describeConnectsTo } from '../resources/connections.js';
 import { matchesType, type ResourceType } from '../resources/resource-type.js';
 import type { TryReport } from '../resources/step-runner.js';
 import type { ExperimentView, NodeView, ResourceView } from '../resources/views.js';
 import type { RunDirectory } from '../run/run-directory.js';
+import type { RunSummary } from '../run/summary.js';
 import { folderNameProblem } from '../run/folder-name.js';
 import { parseDuration, type Duration } from '../time/duration.js';
-import { checkCondition, checkDeployable } from './deploy-checks.js';
+import { checkCondition, checkDeployable, isUndeployed } from './deploy-checks.js';
 import { describeExperiment, type RegisteredCondition } from './describe.js';
 import type { ExperimentDescription } from './description.js';
+import type { ResourceInfo } from './options.js';
 import { ResourceRecord, type RecordEnvironment } from './resource-record.js';
 import { actionProblem, checkConditionOptions, stateProblem, type ConditionOptions, type OnTimeout } from './rules.js';
 import { Sessions } from './sessions.js';
@@ -256,6 +258,18 @@ export class ExperimentModel implements ExperimentView {
     checkDeployable(this, batch, group, waitAllReady);
   }
 
+  /** Of `guids` (default: all), those never deployed (nor released). */
+  undeployed(guids?: Guids): string[] {
+    return (guids === undefined ? this.guids() : this.list(guids)).filter((guid) => isUndeployed(this.#index, guid));
+  }
+
+  /** The resources that end by themselves: a `run` step that finishes (not one that watches), or STOP conditions. */
+  endingResources(): string[] {
+    return this.resources().flatMap((record) =>
+      (record.runs('run') && record.resourceType.runWatches !== true) || this.#index.hasConditions(record.guid, 'STOP') ? [record.guid] : [],
+    );
+  }
+
   /** The condition index, for the checks (read-only). */
   get index(): ConditionIndex {
     return this.#index;
@@ -264,6 +278,30 @@ export class ExperimentModel implements ExperimentView {
   /** The experiment as registered: what `experiment.json` holds. */
   describe(): ExperimentDescription {
     return describeExperiment(this.expId, this.#records, this.#conditions);
+  }
+
+  /** The record of `guid`, whose type has trace `name`; a NepiError naming its traces otherwise. */
+  traced(guid: unknown, name: string): ResourceRecord {
+    const record = this.record(guid);
+    if (!Object.hasOwn(record.resourceType.traces, name)) {
+      const known = Object.keys(record.resourceType.traces);
+      throw new NepiError(`resource '${record.guid}' (${record.type}) has no trace '${name}'${suggest(name, known)}; its traces: ${known.join(', ') || 'none'}`, {
+        guid: record.guid,
+        type: record.type,
+      });
+    }
+    return record;
+  }
+
+  /** Every resource as the run summary lists it: its type, state and state times (from `info`), what it measured. */
+  summarise(info: (guid: string) => ResourceInfo): RunSummary['resources'] {
+    const resources: Record<string, RunSummary['resources'][string]> = {};
+    for (const record of this.#records.values()) {
+      const { type, state, times } = info(record.guid);
+      const results = record.measured();
+      resources[record.guid] = { type, state, times, ...(results ? { results } : {}) };
+    }
+    return resources;
   }
 
   #newGuid(type: ResourceType): string {

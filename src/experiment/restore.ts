@@ -14,16 +14,21 @@
  *    actions already taken are not taken again; due ones go out now, the others become
  *    deadlines.
  */
+import { basename, dirname, resolve } from 'node:path';
 import type { Clock } from '../../machines/clock.js';
 import type { RecordedStateChange } from '../../machines/controller.js';
 import { isResourceState, stateRank, type ResourceState, type StepName } from '../../machines/lifecycle.js';
 import type { RestoredResource } from '../../machines/resource.js';
-import { describeCause } from '../errors.js';
+import { describeCause, NepiError } from '../errors.js';
+import type { TypeRegistry } from '../resources/registry.js';
 import type { ReattachOutcome } from '../resources/resource-type.js';
 import type { EventRecord } from '../run/event-record.js';
-import type { RecordedRun } from '../run/recorded-run.js';
+import { readRecordedRun, type RecordedRun } from '../run/recorded-run.js';
 import { within } from '../time/race.js';
+import { checkExperiment } from './check-description.js';
+import type { ExperimentFileDescription } from './description.js';
 import type { ResourceRecord } from './resource-record.js';
+import { assertNoLiveController, writeControllerRecord } from './resume-lock.js';
 
 /** The `{"kind":"resume"}` line appended to events.ndjson when a run is resumed. */
 export interface ResumeRecord {
@@ -56,6 +61,27 @@ interface Recorded {
   times: Partial<Record<ResourceState, number>>;
   failedStep?: StepName;
   error?: string;
+}
+
+/**
+ * Take over the run in `runDir` for a resume: read what it recorded, check that no other
+ * controller drives it, record this process as its controller, and check its experiment as
+ * a description. Returns where the run lives (its localDir, expId and runId) too.
+ */
+export function takeOverRun(
+  runDir: string,
+  registry: TypeRegistry,
+): { recorded: RecordedRun; description: ExperimentFileDescription; where: { localDir: string; expId: string; runId: string } } {
+  const dir = resolve(runDir);
+  const recorded = readRecordedRun(dir);
+  assertNoLiveController(dir);
+  // this process drives the run from now on: a second resume started while this one asks
+  // the types what is still there (up to REATTACH_TIMEOUT_MS) must find it, not the dead one
+  writeControllerRecord(dir);
+  const checked = checkExperiment(recorded.description, registry);
+  const [problem] = checked.problems;
+  if (problem) throw new NepiError(`${resolve(dir, 'experiment.json')}: ${problem.problem}`);
+  return { recorded, description: checked.description, where: { localDir: dirname(dirname(dir)), expId: basename(dirname(dir)), runId: basename(dir) } };
 }
 
 /** How long a type's reattach may take (real time) before the resource counts as gone. */

@@ -6,7 +6,7 @@
  */
 import type { ExperimentDescription } from '../experiment/description.js';
 import type { TypeRegistry } from '../resources/registry.js';
-import { matchesType } from '../resources/resource-type.js';
+import { dependsOnType } from '../resources/connections.js';
 import { formatDuration, parseDuration } from '../time/duration.js';
 
 /** Fill colours given to types in the order they first appear. */
@@ -65,6 +65,6 @@ export function experimentToDot(description: ExperimentDescription, options: Dot
 }
 
 function dependsOn(type: string, other: string, registry: TypeRegistry | undefined): boolean {
-  if (!registry?.has(type)) return false;
-  return registry.get(type).dependsOn.some((pattern) => matchesType(pattern, other));
+  if (!registry?.has(type) || !registry.has(other)) return false;
+  return dependsOnType(registry.get(type), registry.get(other));
 }

@@ -8,14 +8,14 @@ import { matchesType, type ConnectionRule, type ResourceType } from './resource-
 
 /** One rule under which a type accepts a connection. */
 export interface ConnectionMatch {
-  /** What the rule names, for messages: a pattern (`netns::Node`), or `a node`. */
+  /** What the rule names, for messages: a pattern (`netns::Node`), or `node (any node type)`. */
   readonly label: string;
   readonly rule: ConnectionRule;
   matches(other: ResourceType): boolean;
 }
 
-const RUNS_ON: ConnectionMatch = { label: 'a node', rule: { min: 1, max: 1 }, matches: (other) => other.node !== undefined };
-const HOSTS: ConnectionMatch = { label: 'what runs on a node', rule: {}, matches: (other) => other.runsOn };
+const RUNS_ON: ConnectionMatch = { label: 'node (any node type)', rule: { min: 1, max: 1 }, matches: (other) => other.node !== undefined };
+const HOSTS: ConnectionMatch = { label: 'what runs on nodes', rule: {}, matches: (other) => other.runsOn };
 
 const rulesCache = new WeakMap<ResourceType, readonly ConnectionMatch[]>();
 
@@ -38,7 +38,7 @@ export function connectionRule(type: ResourceType, other: ResourceType): Connect
   return connectionMatches(type).find((match) => match.matches(other));
 }
 
-/** "netns::Link, netns::Switch, what runs on a node", or "nothing": for messages and `nepi types`. */
+/** "netns::Link, netns::Switch, what runs on nodes", or "nothing": for messages and `nepi types`. */
 export function describeConnectsTo(type: ResourceType): string {
   return connectionMatches(type).map((match) => match.label).join(', ') || 'nothing';
 }

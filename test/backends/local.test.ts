@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alive, allGone } from '../processes.js';
-import { AttributeValueError, ExperimentAbortedError, ExperimentController } from '../../src/index.js';
+import { AttributeValueError, ExperimentAbortedError, ExperimentController, type ProbeContext } from '../../src/index.js';
 
 let localDir: string;
 beforeEach(() => {
@@ -224,22 +224,23 @@ describe('local backend, stopping and failing', () => {
 
 describe('local backend probe', () => {
   it('finds a process group still running, and nothing once it is killed', async () => {
-    const { LinuxApplication } = await import('../../src/index.js');
+    const { createLocalExecutor } = await import('../../src/index.js');
+    const executor = createLocalExecutor();
     const { spawn } = await import('node:child_process');
     const child = spawn('bash', ['-c', 'sleep 1000 & wait'], { detached: true, stdio: 'ignore' });
     await new Promise((resolve) => child.once('spawn', resolve));
     const pgid = child.pid!;
     const view = { guid: 'app', type: 'linux::Application', get: () => undefined, data: { process: { pgid } } };
-    const context = { ...view, clock: undefined as never, connections: () => [], expId: 'e', runId: 'r', runDir: '/', tracePath: () => '/' };
-    const found = await LinuxApplication.probe!(context);
+    const context = { ...view, clock: undefined as never, connections: () => [], expId: 'e', runId: 'r', runDir: '/', tracePath: () => '/' } as unknown as ProbeContext;
+    const found = await executor.probe(context);
     expect(found).toHaveLength(1);
     expect(found[0]).toContain(`process group ${pgid} of 'app' still runs: pid `);
     process.kill(-pgid, 'SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     const deadline = performance.now() + 2000;
-    while ((await LinuxApplication.probe!(context)).length > 0 && performance.now() < deadline) {
+    while ((await executor.probe(context)).length > 0 && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    expect(await LinuxApplication.probe!(context)).toEqual([]);
+    expect(await executor.probe(context)).toEqual([]);
   });
 });

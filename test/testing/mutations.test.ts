@@ -114,7 +114,8 @@ describe('the kit catches broken types', () => {
   it('a run that reports it finished at once, when it runs until stopped', async () => {
     const eager = defineResourceType({ ...DummyNode, steps: { ...DummyNode.steps, run: () => undefined } });
     const report = await fails(eager, { attributes: { runTime: '1h' }, maxFailures: 1 });
-    expect(report.failures[0]!.message).toBe("after 6. 'start ok': expected STARTED with run running, observed FINISHED");
+    // seen FINISHED at once, or STARTED first and FINISHED before the next event: either way caught
+    expect(report.failures[0]!.message).toMatch(/^after 6\. 'start ok': expected STARTED with run running, observed FINISHED( \(it moved on by itself\))?$/);
   });
 
   it('a start that reports success and starts nothing, found by a check', async () => {

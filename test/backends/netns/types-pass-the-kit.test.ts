@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { namespaceName } from '../../../src/backends/netns/names.js';
 import { namespaceExists } from '../../../src/backends/netns/namespaces.js';
-import { LinuxPing, LinuxTcpdump, NetnsLink, NetnsNode, NetnsRoute, NetnsSwitch } from '../../../src/backends/netns/index.js';
-import { LinuxApplication } from '../../../src/index.js';
+import { NetnsLink, NetnsNode, NetnsRoute, NetnsSwitch } from '../../../src/backends/netns/index.js';
+import { LinuxApplication, LinuxPing, LinuxTcpdump } from '../../../src/index.js';
 import type { ResourceType } from '../../../src/index.js';
 import {
   simpleLifecyclePaths,

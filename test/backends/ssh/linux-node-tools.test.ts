@@ -36,19 +36,22 @@ describe('measurement tools on a remote linux::Node', () => {
   });
   afterAll(async () => sshd?.stop());
 
-  it('refuse it at discover, saying why, and the node itself still runs', async () => {
+  it('run there like any application: ping over SSH with its results in the summary, tcpdump with its capture brought home', async () => {
     const ec = new ExperimentController({ localDir, expId: `linux-tools-remote-${process.pid}` });
     ec.registerResource('linux::Node', sshd.node({}), { name: 'remote' });
-    ec.registerResource('linux::Ping', { target: '127.0.0.1', count: 1, critical: false }, { name: 'ping' });
-    ec.registerResource('linux::Tcpdump', { interface: 'lo', critical: false }, { name: 'capture' });
+    ec.registerResource('linux::Ping', { target: '127.0.0.1', count: 3, interval: '200ms' }, { name: 'ping' });
+    ec.registerResource('linux::Tcpdump', { interface: 'lo', filter: 'icmp' }, { name: 'capture' });
     ec.registerConnection('remote', 'ping');
     ec.registerConnection('remote', 'capture');
+    // the ping starts once the capture runs
+    ec.registerCondition('ping', 'START', 'capture', 'STARTED', '500ms');
+    ec.registerCondition('capture', 'STOP', 'ping', 'FINISHED', '200ms');
     const summary = await ec.run();
-    for (const guid of ['ping', 'capture']) {
-      const failure = summary.failures.find((f) => f.guid === guid);
-      expect(failure?.step).toBe('discover');
-      expect(failure?.error).toMatch(/runs on this machine's linux::Node or in a netns::Node; node 'remote' is a remote host/);
-    }
-    expect(summary.resources['remote']?.times.STARTED).toBeDefined();
+    expect(summary.failures).toEqual([]);
+    expect(summary.resources['ping']?.state).toBe('RELEASED');
+    expect(summary.resources['ping']?.results).toMatchObject({ target: '127.0.0.1', transmitted: 3, received: 3, loss: 0 });
+    expect(await ec.trace('ping', 'stdout')).toMatch(/3 packets transmitted, 3 received/);
+    // 3 requests and 3 replies on lo, each a pcap record (16-byte header + packet) after the 24-byte file header
+    expect(statSync(join(ec.runDir, 'capture', 'pcap')).size).toBeGreaterThan(24 + 6 * 16);
   });
 });

@@ -52,7 +52,7 @@ describe('condition timeouts in experiment files', () => {
       'x.yaml:6:61: resources.b.conditions[0].timeout: invalid duration "soon"',
     );
     expect(problem(file('{ action: START, group: a, state: STARTED, timeout: 1s, onTimeout: retry }'))).toContain(
-      `resources.b.conditions[0].onTimeout: expected 'fail' or 'skip', got "retry"`,
+      `resources.b.conditions[0].onTimeout: onTimeout must be 'fail' or 'skip', got "retry"`,
     );
     expect(problem(file('{ action: START, group: a, state: STARTED, onTimeout: skip }'))).toContain(
       "resources.b.conditions[0].onTimeout: onTimeout 'skip' needs a timeout",

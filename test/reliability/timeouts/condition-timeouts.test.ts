@@ -156,7 +156,7 @@ describe('condition timeouts', () => {
     const b = ec.registerResource('dummy::Node', {}, { name: 'b' });
     expect(() => ec.registerCondition(b, 'START', a, 'STARTED', 0, { timeout: 'soon' })).toThrow('invalid duration "soon"');
     expect(() => ec.registerCondition(b, 'START', a, 'STARTED', 0, { timeout: '1s', onTimeout: 'retry' as 'skip' })).toThrow(
-      "unknown onTimeout 'retry': expected 'fail' or 'skip'",
+      "onTimeout must be 'fail' or 'skip', got \"retry\"",
     );
     expect(() => ec.registerCondition(b, 'START', a, 'STARTED', 0, { onTimeout: 'skip' })).toThrow("onTimeout 'skip' needs a timeout");
     expect(() => ec.registerCondition(b, 'RELEASE', a, 'RELEASED', 0, { timeout: '1s' })).toThrow(

@@ -86,7 +86,18 @@ export class SshHost {
     this.target = describeTarget(options);
     this.sessions = new Semaphore(options.maxSessions);
     const logic = connectionMachine<Link>().provide({
-      actors: { dial: fromPromise<Link, DialInput>(({ input }) => this.#dialOnce(input.timeout)) },
+      actors: {
+        dial: fromPromise<Link, DialInput>(async ({ input }) => {
+          const link = await this.#dialOnce(input.timeout);
+          // closed while it dialled: the machine has ended, the link must not stay open
+          if (this.#closed) {
+            link.client.end();
+            link.gateway?.end();
+            throw this.#failure;
+          }
+          return link;
+        }),
+      },
     });
     this.#connection = actors.spawn(logic, {
       id: `ssh ${this.target}`,
@@ -223,8 +234,8 @@ export class SshHost {
     const link = this.#connection.getSnapshot().context.link;
     this.#closed = true;
     this.#fail(error);
+    // its final state: the actor ends there (a child of the controller cannot be stopped from outside)
     this.#connection.send({ type: 'CLOSE' });
-    this.#connection.stop();
     link?.client.end();
     link?.gateway?.end();
   }
@@ -264,7 +275,10 @@ export class SshHost {
       return;
     }
     this.#sftp = undefined;
-    link.client.on('close', () => this.#connection.send({ type: 'DROPPED', link }));
+    link.client.on('close', () => {
+      // a close of ours (or after the host was given up) is no drop: the machine has ended
+      if (this.#connection.getSnapshot().status === 'active') this.#connection.send({ type: 'DROPPED', link });
+    });
     this.#attachMonitor();
   }
 

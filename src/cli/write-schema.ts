@@ -8,9 +8,9 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { defaultRegistry } from '../resources/registry.js';
 import '../backends/index.js';
-import { experimentSchemaText } from './schema.js';
+import { experimentSchemaText } from '../files/schema.js';
 
-// dist/src/files/ -> the package root
+// dist/src/cli/ -> the package root
 const target = process.argv[2] ?? fileURLToPath(new URL('../../../docs/experiment.schema.json', import.meta.url));
 await writeFile(target, experimentSchemaText(defaultRegistry), 'utf8');
 const types = defaultRegistry.list().map((type) => type.type);
