@@ -30,7 +30,7 @@ console.log(`\nexperiment ${ec.expId}, run ${ec.runId}: ${ec.status}`);
 for (const guid of ec.resources) {
   const { type, state, times } = ec.getResource(guid);
   const line = Object.entries(times)
-    .map(([s, time]) => `${s} ${at(time!).trim()}`)
+    .map(([s, time]) => `${s} ${at(time).trim()}`)
     .join(', ');
   console.log(`  ${guid.padEnd(7)} ${type.padEnd(19)} ${state.padEnd(9)} ${line}`);
 }

@@ -30,7 +30,7 @@ async function once(n: number): Promise<Sample> {
   const t1 = performance.now();
   const deployedAt = ec.clock.now();
   ec.deploy();
-  await ec.waitStarted(chain.at(-1)!);
+  await ec.waitStarted(chain.at(-1));
   const t2 = performance.now();
   peak.mark();
   const first = ec.getResource(chain[0]!).times.STARTED!;

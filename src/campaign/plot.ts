@@ -55,16 +55,16 @@ export function plotCampaign(state: CampaignState, options: PlotOptions): string
   const categories = [...new Map(xs.map((v) => [String(v), v])).values()];
   let xScale: (v: ParameterValue) => number;
   let xTicks: { at: number; label: string }[];
-  if (options.logX && !(numeric && xs.every((v) => (v as number) > 0))) {
+  if (options.logX && !(numeric && xs.every((v) => (v) > 0))) {
     throw new CampaignError(`a logarithmic x axis needs positive numbers, and '${x}' has ${categories.map(String).join(', ')}`);
   }
   if (numeric && options.logX) {
-    const logs = (xs as number[]).map(Math.log10);
+    const logs = (xs).map(Math.log10);
     const [lo, hi] = paddedRange(Math.min(...logs), Math.max(...logs), 0.06);
     xScale = (v) => margin.left + ((Math.log10(Number(v)) - lo) / (hi - lo)) * plotW;
     xTicks = categories.map((v) => ({ at: xScale(v), label: String(v) }));
   } else if (numeric) {
-    const values = xs as number[];
+    const values = xs;
     const [lo, hi] = paddedRange(Math.min(...values), Math.max(...values), 0.06);
     xScale = (v) => margin.left + ((Number(v) - lo) / (hi - lo)) * plotW;
     xTicks = niceTicks(lo, hi, 6).map((t) => ({ at: xScale(t), label: formatNumber(t) }));

@@ -9,7 +9,7 @@ export interface Interrupt {
   /** Aborted by the first signal. */
   readonly signal: AbortSignal;
   /** Stop listening. */
-  stop(): void;
+  stop: () => void;
 }
 
 /** `doing`: what the first signal starts, as the message says it. */

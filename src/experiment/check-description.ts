@@ -177,7 +177,7 @@ function checkPlanHints(value: unknown, path: readonly PathSegment[], report: Re
       report([...path, step], (error as Error).message);
     }
   }
-  return value as PlanHints;
+  return value;
 }
 
 function checkAttributes(

@@ -147,12 +147,14 @@ export class ExperimentController {
    * function. See docs/reliability.md.
    */
   onTry(listener: (report: TryReport) => void): () => void {
-    return this.#actor.on('try', ({ report }) => listener(report)).unsubscribe;
+    const subscription = this.#actor.on('try', ({ report }) => listener(report));
+    return () => subscription.unsubscribe();
   }
 
   /** Listen to every state change of every resource. Returns the unsubscribe function. */
   onStateChange(listener: (event: ResourceStateEvent) => void): () => void {
-    return this.#actor.on('resource.state', listener).unsubscribe;
+    const subscription = this.#actor.on('resource.state', listener);
+    return () => subscription.unsubscribe();
   }
 
   /**

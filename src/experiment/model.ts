@@ -113,7 +113,7 @@ export class ExperimentModel implements ExperimentView {
 
   createActor<L extends AnyActorLogic>(logic: L, options: Omit<ActorOptions<L>, 'clock' | 'inspect' | 'parent'> = {}): Actor<L> {
     // a child of the controller in its system: its clock, its inspection; not in its snapshot
-    return createActor(logic, { ...options, parent: this.#system } as ActorOptions<L>);
+    return createActor(logic, { ...options, parent: this.#system });
   }
 
   // --- registration rules ---------------------------------------------------------------

@@ -4,7 +4,7 @@
  * registers and validates everything), and place whatever is wrong at its line and column.
  */
 import { readFile } from 'node:fs/promises';
-import { NepiError } from '../errors.js';
+import { type NepiError } from '../errors.js';
 import { checkExperiment } from '../experiment/check-description.js';
 import type { ExperimentFileDescription } from '../experiment/description.js';
 import { DescriptionError } from '../experiment/description-path.js';

@@ -83,12 +83,12 @@ export async function planExperimentFile(path: string, options: PlanOptions = {}
     if (!resource.plan) continue;
     durations.set(
       name,
-      Object.fromEntries(Object.entries(resource.plan).map(([step, time]) => [step, parseDuration(time)])) as Partial<Record<StepName, number>>,
+      Object.fromEntries(Object.entries(resource.plan).map(([step, time]) => [step, parseDuration(time)])),
     );
   }
 
   const clock = new VirtualClock();
-  const ec = await loadExperimentFile(path, { record: false, registry: planRegistry(registry, durations as PlanDurations), clock, expId });
+  const ec = await loadExperimentFile(path, { record: false, registry: planRegistry(registry, durations), clock, expId });
   return runPlan(ec, clock, path);
 }
 

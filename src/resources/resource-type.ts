@@ -242,7 +242,7 @@ export function defineResourceType<const A extends AttributeSpecs = {}, D = Reco
     ...(definition.reattach ? { reattach: definition.reattach } : {}),
     ...(definition.ownTimeout ? { ownTimeout: Object.freeze([...definition.ownTimeout]) } : {}),
     ...(definition.runWatches ? { runWatches: true } : {}),
-  }) as ResourceType<ValuesOf<A>, D, SessionOf<B>>;
+  });
 }
 
 /** What `extendResourceType` changes of the base type; unnamed parts are the base's. */

@@ -366,8 +366,8 @@ class PathDriver {
     // resource's state report), a timer set on the virtual clock, a step that starts or
     // settles (#invoke), a promise the driver awaits (#settle); the subject's own
     // transitions once it exists (#setUp)
-    const { unsubscribe } = this.#ec.actor.subscribe(() => this.#changed());
-    this.#stopListening.push(unsubscribe);
+    const subscription = this.#ec.actor.subscribe(() => this.#changed());
+    this.#stopListening.push(() => subscription.unsubscribe());
     if (this.#virtual) this.#stopListening.push(this.#virtual.onTimer(() => this.#changed()));
   }
 
@@ -497,7 +497,10 @@ class PathDriver {
     const ec = this.#ec;
     this.#guid = ec.registerResource(this.#derived, { ...this.#options.attributes, critical: false }, { name: 'subject' });
     const subject = ec.actor.getSnapshot().context.actors.get(this.#guid);
-    if (subject) this.#stopListening.push(subject.subscribe(() => this.#changed()).unsubscribe);
+    if (subject) {
+      const subscription = subject.subscribe(() => this.#changed());
+      this.#stopListening.push(() => subscription.unsubscribe());
+    }
     for (const [i, connection] of (this.#options.connect ?? []).entries()) {
       const guid = ec.registerResource(connection.type, { ...connection.attributes, critical: false }, { name: `peer${i + 1}` });
       ec.registerConnection(this.#guid, guid);

@@ -134,10 +134,11 @@ export class LiveRun {
       }
     }
     for (const failure of ec.failures) this.#failures.push(summariseFailure(failure));
+    const failures = ec.actor.on('failure', ({ failure }) => this.#onFailure(failure));
     this.#unsubscribe.push(
       ec.onStateChange((event) => this.#onState(event)),
       ec.onCondition((event) => this.#onCondition(event)),
-      ec.actor.on('failure', ({ failure }) => this.#onFailure(failure)).unsubscribe,
+      () => failures.unsubscribe(),
     );
   }
 

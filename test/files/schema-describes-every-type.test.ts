@@ -24,7 +24,7 @@ function schema(): Schema {
       },
     }),
   );
-  return experimentSchema(registry) as Schema;
+  return experimentSchema(registry);
 }
 
 describe('the experiment JSON Schema', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StatelyInspectionEvent } from '@statelyai/inspect';
 import type { InspectionEvent, Observer } from 'xstate';
-import { ExperimentController } from '../../src/index.js';
+import { type ExperimentController } from '../../src/index.js';
 import { runInVirtualTime } from '../../src/testing/index.js';
 import { thinInspection } from '../../src/ui/inspection/thin-inspection.js';
 

@@ -144,7 +144,7 @@ describe('cycles among conditions', () => {
             action: c.action,
             members: [...new Set(c.members.map((i) => names[i % names.length]!))],
             // FINISHED on a resource that never finishes is another error, left to other tests
-            state: (c.state === 'FINISHED' ? 'STOPPED' : c.state) as WildState,
+            state: (c.state === 'FINISHED' ? 'STOPPED' : c.state),
             delay: c.delay,
           }));
         const problems = await checkCycles(experiment, wild(first), wild(second), outcome);

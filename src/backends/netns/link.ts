@@ -123,9 +123,9 @@ function deploy(ctx: LinkStep): Promise<void> {
     await ip(['link', 'add', 'name', one.device, 'netns', one.netns, 'type', 'veth', 'peer', 'name', two.device, 'netns', two.netns], where);
     const mtu = ctx.get('mtu') as number | undefined;
     const conditions: LinkConditions = {
-      ...(ctx.get('rate') !== undefined ? { rate: ctx.get('rate') as string } : {}),
-      ...(ctx.get('delay') !== undefined ? { delay: ctx.get('delay') as number } : {}),
-      ...(ctx.get('loss') !== undefined ? { loss: ctx.get('loss') as number } : {}),
+      ...(ctx.get('rate') !== undefined ? { rate: ctx.get('rate') } : {}),
+      ...(ctx.get('delay') !== undefined ? { delay: ctx.get('delay') } : {}),
+      ...(ctx.get('loss') !== undefined ? { loss: ctx.get('loss') } : {}),
     };
     await allEnded(
       [one, two].map(async (end, i) => {
@@ -150,7 +150,7 @@ async function removeLink(end: End): Promise<void> {
 
 function release(ctx: LinkStep): Promise<void> {
   return exclusive(ctx, async () => {
-    const made = ctx.data.ends as [End, End] | undefined;
+    const made = ctx.data.ends;
     try {
       if (made) await removeLink(made[0]);
     } finally {
@@ -168,7 +168,7 @@ async function linkExists(netns: string, device: string): Promise<boolean> {
 }
 
 async function probe(resource: LinkScope): Promise<string[]> {
-  const made = resource.data.ends as [End, End] | undefined;
+  const made = resource.data.ends;
   if (!made) return [];
   const found: string[] = [];
   for (const end of made) {

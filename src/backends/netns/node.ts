@@ -20,7 +20,7 @@ export const NetnsNode = defineResourceType({
   attributes: {
     forwarding: { type: 'boolean', default: false, help: 'Whether it forwards IPv4 packets (a router).' },
   },
-  data: () => ({}) as { netns?: string; busy?: Promise<unknown> },
+  data: () => ({}),
   connectsTo: ['netns::Link', 'netns::Switch', 'netns::Route'],
   node: {
     executor(node) {

@@ -70,7 +70,7 @@ export function thinInspection(options: ThinInspectionOptions): Observer<Inspect
           });
           return;
         case '@xstate.snapshot': {
-          const key = shownKey(event.snapshot as ThinSnapshot);
+          const key = shownKey(event.snapshot);
           const id = event.actorRef.sessionId;
           if (lastShown.get(id) === key) return; // checked before any copy: most snapshots stop here
           const snapshot = thinSnapshot(event.snapshot);
@@ -137,7 +137,7 @@ export function thinValue(value: unknown, depth: number): unknown {
     return head;
   }
   const proto = Object.getPrototypeOf(value) as object | null;
-  if (proto !== Object.prototype && proto !== null) return `[${(value as object).constructor?.name ?? 'object'}]`;
+  if (proto !== Object.prototype && proto !== null) return `[${(value).constructor?.name ?? 'object'}]`;
   if (depth >= DEPTH_LIMIT) return '{…}';
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
