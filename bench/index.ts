@@ -126,9 +126,7 @@ function print(result: ScenarioResult): void {
     markdownTable(result.table),
     '',
     ...result.notes.map((note) => `- ${note}`),
-    `- scenario wall time ${seconds(result.wallMs ?? 0)} s, peak heap ${mb(result.peakHeapBytes ?? 0)} (sampled), peak RSS ${mb(
-      result.peakRssBytes ?? 0,
-    )}`,
+    `- scenario wall time ${seconds(result.wallMs ?? 0)} s, peak heap ${mb(result.peakHeapBytes ?? 0)} (sampled), peak RSS ${mb(result.peakRssBytes ?? 0)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

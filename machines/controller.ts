@@ -180,10 +180,7 @@ export type ControllerEmitted =
 
 /** The part of `enqueueActions`' enqueuer that dispatching uses. */
 interface Enqueue {
-  sendTo(
-    actor: AnyActorRef,
-    event: { type: ResourceAction } | { type: 'FAIL'; error: unknown } | { type: 'HALT' } | { type: 'gates.fire' },
-  ): void;
+  sendTo(actor: AnyActorRef, event: { type: ResourceAction } | { type: 'FAIL'; error: unknown } | { type: 'HALT' } | { type: 'gates.fire' }): void;
   cancel(id: string): void;
   raise(event: { type: 'deadline' }, options: { id: string; delay: number }): void;
   emit(event: ConditionEvent): void;
@@ -321,8 +318,7 @@ export const controllerMachine = setup({
     emitted: {} as ControllerEmitted,
   },
   guards: {
-    isCriticalFailure: ({ context, event }) =>
-      event.type === 'resource.state' && event.to === 'FAILED' && context.index.get(event.guid).critical,
+    isCriticalFailure: ({ context, event }) => event.type === 'resource.state' && event.to === 'FAILED' && context.index.get(event.guid).critical,
     restoresAbort: ({ context, event }) => event.type === 'restore' && restoresAbort(context, event),
   },
   actions: {
@@ -491,10 +487,7 @@ export const controllerMachine = setup({
   }),
   initial: 'running',
   on: {
-    'resource.state': [
-      { guard: 'isCriticalFailure', target: '.aborted', actions: 'recordState' },
-      { actions: 'recordState' },
-    ],
+    'resource.state': [{ guard: 'isCriticalFailure', target: '.aborted', actions: 'recordState' }, { actions: 'recordState' }],
     'resource.critical': { actions: 'setCritical' },
     release: { actions: 'release' },
     'watch.add': { actions: 'addWatch' },

@@ -18,21 +18,9 @@ export const ResourceState = {
 export type ResourceState = (typeof ResourceState)[keyof typeof ResourceState];
 
 /** States in lifecycle order: a group "reached" S when every member is at S or later. */
-export const STATE_ORDER: readonly ResourceState[] = [
-  'NEW',
-  'DISCOVERED',
-  'PROVISIONED',
-  'READY',
-  'STARTED',
-  'STOPPED',
-  'FINISHED',
-  'FAILED',
-  'RELEASED',
-];
+export const STATE_ORDER: readonly ResourceState[] = ['NEW', 'DISCOVERED', 'PROVISIONED', 'READY', 'STARTED', 'STOPPED', 'FINISHED', 'FAILED', 'RELEASED'];
 
-const RANKS: Record<ResourceState, number> = Object.fromEntries(
-  STATE_ORDER.map((state, rank) => [state, rank]),
-) as Record<ResourceState, number>;
+const RANKS: Record<ResourceState, number> = Object.fromEntries(STATE_ORDER.map((state, rank) => [state, rank])) as Record<ResourceState, number>;
 
 /** The position of a state in {@link STATE_ORDER}. */
 export function stateRank(state: ResourceState): number {

@@ -137,8 +137,7 @@ export const resourceMachine = setup({
   guards: {
     has: ({ context }, { step }: { step: StepName }) => context.plan(step),
     restored: ({ context }) => context.restore !== undefined,
-    resumesIn: ({ context }, { state }: { state: ResourceState }) =>
-      context.restore !== undefined && (context.restore.to ?? context.restore.state) === state,
+    resumesIn: ({ context }, { state }: { state: ResourceState }) => context.restore !== undefined && (context.restore.to ?? context.restore.state) === state,
     endedAway: ({ context }, { ok }: { ok: boolean }) => context.restore?.end?.ok === ok,
   },
   actions: {
@@ -262,9 +261,10 @@ export const resourceMachine = setup({
     restoring: {
       tags: 'busy',
       on: {
-        RESUME: (['DISCOVERED', 'PROVISIONED', 'READY', 'STARTED', 'STOPPED', 'FINISHED', 'FAILED', 'RELEASED'] as const).map(
-          (state) => ({ guard: { type: 'resumesIn' as const, params: { state } }, target: state }),
-        ),
+        RESUME: (['DISCOVERED', 'PROVISIONED', 'READY', 'STARTED', 'STOPPED', 'FINISHED', 'FAILED', 'RELEASED'] as const).map((state) => ({
+          guard: { type: 'resumesIn' as const, params: { state } },
+          target: state,
+        })),
       },
     },
     /** Halted on the way, waiting for RELEASE; `context.state` is the last state reached. */

@@ -79,9 +79,7 @@ export class ConditionCycleError extends ConditionError {
   readonly cycle: readonly CycleLink[];
 
   constructor(cycle: readonly CycleLink[], describe: (guid: string) => string) {
-    const steps = cycle.map(
-      (link) => `${describe(link.guid)} ${link.action} waits for ${describe(link.waitsFor)} ${link.state} (${link.why})`,
-    );
+    const steps = cycle.map((link) => `${describe(link.guid)} ${link.action} waits for ${describe(link.waitsFor)} ${link.state} (${link.why})`);
     super(`conditions form a cycle and can never hold: ${steps.join(' -> ')}`, { guid: cycle[0]?.guid });
     this.cycle = cycle;
   }
@@ -114,9 +112,7 @@ export class ExperimentAbortedError extends NepiError {
   readonly failures: readonly Failure[];
 
   constructor(failures: readonly Failure[]) {
-    const lines = failures.map(
-      (f) => `${f.guid} (${f.type}) failed at ${f.step ?? 'run'}: ${describeCause(f.error)}`,
-    );
+    const lines = failures.map((f) => `${f.guid} (${f.type}) failed at ${f.step ?? 'run'}: ${describeCause(f.error)}`);
     super(`experiment aborted: ${lines.join('; ') || 'no failure recorded'}`);
     this.failures = failures;
   }

@@ -97,15 +97,7 @@ export {
 } from './files/index.js';
 export type { ExperimentFileDescription, LoadOptions } from './files/index.js';
 export type { ParameterValue, Parameters } from './files/index.js';
-export {
-  CampaignError,
-  confidenceInterval,
-  plotCampaign,
-  readCampaign,
-  resumeCampaign,
-  runExperiment,
-  studentTQuantile,
-} from './campaign/index.js';
+export { CampaignError, confidenceInterval, plotCampaign, readCampaign, resumeCampaign, runExperiment, studentTQuantile } from './campaign/index.js';
 export type {
   CampaignEvent,
   CampaignOptions,

@@ -96,9 +96,7 @@ export const local: Scenario = {
       const noTraces = await engine(n, false, parent);
       samples.push({ bareMs, traces, noTraces });
       log(
-        `  run ${i + 1}/${runs}: bare ${seconds(bareMs)} s, engine ${seconds(traces.toFinishedMs)} s (traces), ${seconds(
-          noTraces.toFinishedMs,
-        )} s (no traces)`,
+        `  run ${i + 1}/${runs}: bare ${seconds(bareMs)} s, engine ${seconds(traces.toFinishedMs)} s (traces), ${seconds(noTraces.toFinishedMs)} s (no traces)`,
       );
     }
     const bareS = summarise(samples.map(({ bareMs }) => ({ bareMs })))['bareMs']!;

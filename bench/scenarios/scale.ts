@@ -229,12 +229,7 @@ export const scale: Scenario = {
     const rmsShown = fmt(forRatio['rms']!.median);
     targets.push(
       check(`engine / bare XState, same steps < 3 (${rmsShown} RMs)`, forRatio['ratio']!.median, 3, fmt(forRatio['ratio']!.median, 2)),
-      check(
-        `engine / bare XState, plain transitions < 3 (${rmsShown} RMs)`,
-        forRatio['plainRatio']!.median,
-        3,
-        fmt(forRatio['plainRatio']!.median, 2),
-      ),
+      check(`engine / bare XState, plain transitions < 3 (${rmsShown} RMs)`, forRatio['plainRatio']!.median, 3, fmt(forRatio['plainRatio']!.median, 2)),
     );
     // growth: time(102k) / time(10k) when both ran, else largest / smallest
     const small = bySize(10_200) ?? results[0]!.summary;

@@ -94,7 +94,6 @@ const SELF_REQUIREMENT: Partial<Record<ResourceAction, number>> = {
 const FAILED_RANK = stateRank('FAILED');
 const RELEASED_RANK = stateRank('RELEASED');
 
-
 /** A user condition (`kind: 'condition'`) that started to hold, with the gates it held for. */
 export interface HeldCondition {
   readonly watch: Watch;
@@ -509,4 +508,3 @@ function reallyReached(entry: IndexedResource, current: number, rank: number): b
   if (entry.failedFrom === undefined || current < FAILED_RANK) return true;
   return rank <= entry.failedFrom || rank >= FAILED_RANK;
 }
-

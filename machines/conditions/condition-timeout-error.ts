@@ -11,9 +11,7 @@ export class ConditionTimeoutError extends Error {
     /** Milliseconds. */
     readonly timeout: number,
   ) {
-    super(
-      `its ${action} condition timed out after ${timeout} ms: ${waitingFor.map((guid) => `'${guid}'`).join(', ')} had not reached ${state}`,
-    );
+    super(`its ${action} condition timed out after ${timeout} ms: ${waitingFor.map((guid) => `'${guid}'`).join(', ')} had not reached ${state}`);
     this.name = 'ConditionTimeoutError';
   }
 }

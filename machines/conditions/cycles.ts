@@ -54,11 +54,7 @@ export interface CycleOptions {
   readonly roots?: readonly ResourceAction[];
 }
 
-export function findCycle(
-  index: ConditionIndex,
-  guids: readonly string[],
-  options: CycleOptions = {},
-): CycleLink[] | undefined {
+export function findCycle(index: ConditionIndex, guids: readonly string[], options: CycleOptions = {}): CycleLink[] | undefined {
   const { newBarrier, pending } = options;
   const endsByItself = options.endsByItself ?? (() => true);
   const watchIds = new Map<Watch, string>();
@@ -135,9 +131,7 @@ export function findCycle(
       const root = actionNode(guid, action);
       if (colour.has(root)) continue;
       colour.set(root, 1);
-      const stack: { node: string; edges: Edge[]; next: number; via?: Edge }[] = [
-        { node: root, edges: edgesOf(root), next: 0 },
-      ];
+      const stack: { node: string; edges: Edge[]; next: number; via?: Edge }[] = [{ node: root, edges: edgesOf(root), next: 0 }];
       while (stack.length > 0) {
         const top = stack[stack.length - 1]!;
         if (top.next >= top.edges.length) {

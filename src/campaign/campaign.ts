@@ -134,7 +134,9 @@ export class Campaign {
         record = { ...base, ...ended, status: 'interrupted', error: 'interrupted by a signal; redone on resume' };
       } else if (summary.status !== 'released') {
         const failure = summary.failures.find((f) => f.critical) ?? summary.failures[0];
-        const why = failure ? `'${failure.guid}' (${failure.type}) failed${failure.step ? ` at ${failure.step}` : ''}: ${failure.error}` : 'the experiment was aborted';
+        const why = failure
+          ? `'${failure.guid}' (${failure.type}) failed${failure.step ? ` at ${failure.step}` : ''}: ${failure.error}`
+          : 'the experiment was aborted';
         record = { ...base, ...ended, status: 'failed', error: why };
       } else {
         try {
@@ -279,9 +281,6 @@ export function resultOf(dir: string, state: CampaignState): CampaignResult {
     samples: combinations.flatMap((c) => c.samples),
     ...(only ? { interval: only } : {}),
     combinations,
-    failedRuns: state.combinations.reduce(
-      (sum, c) => sum + c.runs.filter((run) => run.status === 'failed' || run.status === 'metric-error').length,
-      0,
-    ),
+    failedRuns: state.combinations.reduce((sum, c) => sum + c.runs.filter((run) => run.status === 'failed' || run.status === 'metric-error').length, 0),
   };
 }

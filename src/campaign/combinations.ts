@@ -12,18 +12,7 @@ import { CampaignError } from './campaign-error.js';
 export type Sweep = Readonly<Record<string, readonly ParameterValue[]>>;
 
 /** Names that results.csv uses for its own columns, refused as parameter names. */
-export const RESULT_COLUMNS = [
-  'combination',
-  'run',
-  'run_id',
-  'status',
-  'metric',
-  'duration_ms',
-  'started_at',
-  'ended_at',
-  'run_dir',
-  'error',
-] as const;
+export const RESULT_COLUMNS = ['combination', 'run', 'run_id', 'status', 'metric', 'duration_ms', 'started_at', 'ended_at', 'run_dir', 'error'] as const;
 
 /**
  * A value as typed on the command line, read as a YAML scalar would be: `10` is a number,
@@ -89,7 +78,10 @@ export function readSweepFile(path: string): Parameters[] {
     }
     for (const [name, v] of Object.entries(item)) {
       if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v)) && typeof v !== 'boolean') {
-        throw new CampaignError(`[${i}].${name}: expected a string, a finite number or a boolean, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`, path);
+        throw new CampaignError(
+          `[${i}].${name}: expected a string, a finite number or a boolean, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`,
+          path,
+        );
       }
     }
     return item as Parameters;
@@ -97,7 +89,11 @@ export function readSweepFile(path: string): Parameters[] {
   const names = Object.keys(combinations[0]!).sort().join(', ');
   combinations.forEach((combination, i) => {
     const these = Object.keys(combination).sort().join(', ');
-    if (these !== names) throw new CampaignError(`[${i}]: names the parameters (${these}), but the first combination names (${names}): every combination must name the same ones`, path);
+    if (these !== names)
+      throw new CampaignError(
+        `[${i}]: names the parameters (${these}), but the first combination names (${names}): every combination must name the same ones`,
+        path,
+      );
   });
   return combinations;
 }

@@ -8,16 +8,7 @@ export { plotCampaign } from './plot.js';
 export type { PlotOptions } from './plot.js';
 export { CSV_FILE, DATABASE_FILE, parseCsv, readDatabaseRows, resultColumns, resultRows } from './results.js';
 export { readCampaign, resumeCampaign, runExperiment } from './run-experiment.js';
-export type {
-  CampaignEvent,
-  CampaignResult,
-  CampaignRuntime,
-  CombinationResult,
-  ExperimentFactory,
-  FinishedRun,
-  MetricFunction,
-  RunContext,
-} from './types.js';
+export type { CampaignEvent, CampaignResult, CampaignRuntime, CombinationResult, ExperimentFactory, FinishedRun, MetricFunction, RunContext } from './types.js';
 export type { CampaignOptions } from './run-experiment.js';
 export { readState, STATE_FILE } from './state.js';
 export type { CampaignRun, CampaignRunStatus, CampaignState, CombinationState } from './state.js';

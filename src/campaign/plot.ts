@@ -55,11 +55,11 @@ export function plotCampaign(state: CampaignState, options: PlotOptions): string
   const categories = [...new Map(xs.map((v) => [String(v), v])).values()];
   let xScale: (v: ParameterValue) => number;
   let xTicks: { at: number; label: string }[];
-  if (options.logX && !(numeric && xs.every((v) => (v) > 0))) {
+  if (options.logX && !(numeric && xs.every((v) => v > 0))) {
     throw new CampaignError(`a logarithmic x axis needs positive numbers, and '${x}' has ${categories.map(String).join(', ')}`);
   }
   if (numeric && options.logX) {
-    const logs = (xs).map(Math.log10);
+    const logs = xs.map(Math.log10);
     const [lo, hi] = paddedRange(Math.min(...logs), Math.max(...logs), 0.06);
     xScale = (v) => margin.left + ((Math.log10(Number(v)) - lo) / (hi - lo)) * plotW;
     xTicks = categories.map((v) => ({ at: xScale(v), label: String(v) }));
@@ -103,9 +103,7 @@ export function plotCampaign(state: CampaignState, options: PlotOptions): string
     `<text x="${margin.left + plotW / 2}" y="${height - 14}" text-anchor="middle" font-size="13">${escape(options.logX ? `${x} (log scale)` : x)}</text>`,
   );
   const yLabel = options.yLabel ?? defaultYLabel(state);
-  out.push(
-    `<text transform="translate(18 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="13">${escape(yLabel)}</text>`,
-  );
+  out.push(`<text transform="translate(18 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="13">${escape(yLabel)}</text>`);
 
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length]!;
@@ -115,9 +113,7 @@ export function plotCampaign(state: CampaignState, options: PlotOptions): string
     const means = s.points.filter((p) => p.mean !== undefined);
     const line = [...means].sort((a, b) => (numeric ? Number(a.x) - Number(b.x) : 0));
     if (line.length > 1) {
-      out.push(
-        `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${line.map((p) => `${f(px(p.x))},${f(yScale(p.mean!))}`).join(' ')}"/>`,
-      );
+      out.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${line.map((p) => `${f(px(p.x))},${f(yScale(p.mean!))}`).join(' ')}"/>`);
     }
     for (const p of s.points) {
       for (const sample of p.samples) {
@@ -142,10 +138,7 @@ export function plotCampaign(state: CampaignState, options: PlotOptions): string
     if (series.length > 1) {
       const ly = margin.top + 14 + i * 20;
       const lx = margin.left + plotW + 16;
-      out.push(
-        `<circle cx="${lx + 6}" cy="${ly - 4}" r="4" fill="${colour}"/>`,
-        `<text x="${lx + 16}" y="${ly}">${escape(s.label)}</text>`,
-      );
+      out.push(`<circle cx="${lx + 6}" cy="${ly - 4}" r="4" fill="${colour}"/>`, `<text x="${lx + 16}" y="${ly}">${escape(s.label)}</text>`);
     }
   });
   out.push('</svg>');

@@ -109,16 +109,27 @@ export function writeDatabase(dir: string, state: CampaignState): void {
     db.pragma('journal_mode = DELETE');
     const columns = resultColumns(state);
     const types: Record<string, string> = { combination: 'INTEGER', run: 'INTEGER', metric: 'REAL', duration_ms: 'REAL' };
-    db.exec(
-      `CREATE TABLE IF NOT EXISTS runs (${columns.map((c) => `${quote(c)} ${types[c] ?? ''}`.trim()).join(', ')}, PRIMARY KEY (run_id))`,
-    );
+    db.exec(`CREATE TABLE IF NOT EXISTS runs (${columns.map((c) => `${quote(c)} ${types[c] ?? ''}`.trim()).join(', ')}, PRIMARY KEY (run_id))`);
     const parameterColumns = state.parameters.map((name) => `${quote(name)}`);
     db.exec(
       `CREATE TABLE IF NOT EXISTS combinations (combination INTEGER PRIMARY KEY${parameterColumns.map((c) => `, ${c}`).join('')}, ` +
         'status TEXT, stopped TEXT, runs INTEGER, samples INTEGER, mean REAL, half_width REAL, low REAL, high REAL, method TEXT, confidence REAL)',
     );
     const insertRun = db.prepare(`INSERT INTO runs (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-    const combinationColumns = ['combination', ...state.parameters, 'status', 'stopped', 'runs', 'samples', 'mean', 'half_width', 'low', 'high', 'method', 'confidence'];
+    const combinationColumns = [
+      'combination',
+      ...state.parameters,
+      'status',
+      'stopped',
+      'runs',
+      'samples',
+      'mean',
+      'half_width',
+      'low',
+      'high',
+      'method',
+      'confidence',
+    ];
     const insertCombination = db.prepare(
       `INSERT INTO combinations (${combinationColumns.map(quote).join(', ')}) VALUES (${combinationColumns.map(() => '?').join(', ')})`,
     );

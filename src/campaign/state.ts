@@ -50,9 +50,7 @@ export interface CombinationState {
 }
 
 /** The experiment a campaign runs: a file (copied into the campaign directory) or code. */
-export type CampaignExperiment =
-  | { readonly kind: 'file'; readonly file: string; readonly copy: string }
-  | { readonly kind: 'code' };
+export type CampaignExperiment = { readonly kind: 'file'; readonly file: string; readonly copy: string } | { readonly kind: 'code' };
 
 /** The metric: a command run in each run directory, code, or none. */
 export type CampaignMetric =

@@ -108,9 +108,9 @@ program
 
 program
   .command('clean')
-  .description('remove what killed runs left behind: namespaces and links of a run directory, or all of nepi\'s')
+  .description("remove what killed runs left behind: namespaces and links of a run directory, or all of nepi's")
   .argument('[run-dir]', 'a run directory: remove exactly what its ledger lists')
-  .option('--all', "remove everything nepi created on this machine (found by its names), and nothing else")
+  .option('--all', 'remove everything nepi created on this machine (found by its names), and nothing else')
   .action(async (runDir: string | undefined, options: { all?: boolean }) => {
     code = await cleanCommand(runDir, options);
   });

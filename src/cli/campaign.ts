@@ -124,10 +124,7 @@ export function campaignShowCommand(dir: string): ExitCode {
 }
 
 /** `nepi campaign plot DIR --x NAME [-o FILE]`. */
-export function campaignPlotCommand(
-  dir: string,
-  options: { x: string; output?: string; title?: string; yLabel?: string; logX?: boolean },
-): ExitCode {
+export function campaignPlotCommand(dir: string, options: { x: string; output?: string; title?: string; yLabel?: string; logX?: boolean }): ExitCode {
   const { state } = readCampaign(dir);
   const svg = plotCampaign(state, {
     x: options.x,
@@ -203,7 +200,8 @@ function interruptible(): { signal: AbortSignal; dispose: () => void } {
 function optionalInteger(flag: string, text: string | undefined, key: string = flag): Record<string, number> {
   if (text === undefined) return {};
   const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || value < 1 || !Number.isSafeInteger(value)) throw new CampaignError(`expected --${flag} to be a positive integer, got '${text}'`);
+  if (!/^\s*\d+\s*$/.test(text) || value < 1 || !Number.isSafeInteger(value))
+    throw new CampaignError(`expected --${flag} to be a positive integer, got '${text}'`);
   return { [key]: value };
 }
 
@@ -221,4 +219,3 @@ function intervalMethod(text: string): IntervalMethod {
   if (text !== 'nepi' && text !== 't') throw new CampaignError(`expected --interval to be 'nepi' or 't', got '${text}'`);
   return text;
 }
-

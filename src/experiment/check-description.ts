@@ -33,13 +33,9 @@ export const CONDITION_KEYS = ['action', 'group', 'state', 'time', 'timeout', 'o
  * order, condition groups as lists, attribute values and times as written) and every
  * problem found, in document order; the description is only meaningful without problems.
  */
-export function checkExperiment(
-  value: unknown,
-  registry: TypeRegistry,
-): { description: ExperimentFileDescription; problems: PathProblem[] } {
+export function checkExperiment(value: unknown, registry: TypeRegistry): { description: ExperimentFileDescription; problems: PathProblem[] } {
   const problems: PathProblem[] = [];
-  const report = (path: readonly PathSegment[], problem: string, part: EntryPart = 'value') =>
-    problems.push({ path, part, problem });
+  const report = (path: readonly PathSegment[], problem: string, part: EntryPart = 'value') => problems.push({ path, part, problem });
 
   const resources: Record<string, ResourceDescription> = {};
   const description: { expId?: string; resources: Record<string, ResourceDescription> } = { resources };
@@ -180,12 +176,7 @@ function checkPlanHints(value: unknown, path: readonly PathSegment[], report: Re
   return value;
 }
 
-function checkAttributes(
-  attributes: Record<string, unknown>,
-  path: readonly PathSegment[],
-  type: ResourceType,
-  report: Report,
-): void {
+function checkAttributes(attributes: Record<string, unknown>, path: readonly PathSegment[], type: ResourceType, report: Report): void {
   const known = Object.keys(type.attributes);
   for (const [name, value] of Object.entries(attributes)) {
     const spec = Object.hasOwn(type.attributes, name) ? type.attributes[name] : undefined;
@@ -204,19 +195,22 @@ function checkAttributes(
   }
 }
 
-function checkCondition(
-  value: unknown,
-  path: readonly PathSegment[],
-  names: readonly string[],
-  report: Report,
-): ConditionDescription | undefined {
+function checkCondition(value: unknown, path: readonly PathSegment[], names: readonly string[], report: Report): ConditionDescription | undefined {
   if (!isPlainObject(value)) {
     report(path, `expected a mapping with 'action', 'group' and 'state', got ${show(value)}`);
     return undefined;
   }
   checkKeys(value, path, CONDITION_KEYS, report);
   const missing = (['action', 'group', 'state'] as const).filter((key) => !Object.hasOwn(value, key));
-  if (missing.length > 0) report(path, `missing ${list(missing.map((key) => `'${key}'`), 'and')}`, 'entry');
+  if (missing.length > 0)
+    report(
+      path,
+      `missing ${list(
+        missing.map((key) => `'${key}'`),
+        'and',
+      )}`,
+      'entry',
+    );
   let ok = missing.length === 0;
 
   const action = value['action'];

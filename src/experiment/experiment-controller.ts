@@ -74,7 +74,9 @@ export class ExperimentController {
       system: this.#actor,
       onTry: (report) => this.#actor.send({ type: 'step.try', report }),
     });
-    this.#recorder = recording ? recordRun(this.#actor, run, { describe: () => this.describe(), typeOf: (guid) => this.#model.resource(guid)?.type }) : recordNothing(run);
+    this.#recorder = recording
+      ? recordRun(this.#actor, run, { describe: () => this.describe(), typeOf: (guid) => this.#model.resource(guid)?.type })
+      : recordNothing(run);
     this.#waits = new Waits(this.#actor, this.#model);
     this.#actor.start();
   }
@@ -85,7 +87,10 @@ export class ExperimentController {
    * A problem is a DescriptionError naming the place of the description it comes from.
    */
   static fromDescription(description: ExperimentFileDescription, options: ExperimentControllerOptions = {}): ExperimentController {
-    const ec = new ExperimentController({ ...options, ...(options.expId === undefined && description.expId !== undefined ? { expId: description.expId } : {}) });
+    const ec = new ExperimentController({
+      ...options,
+      ...(options.expId === undefined && description.expId !== undefined ? { expId: description.expId } : {}),
+    });
     try {
       registerDescription(ec, description);
     } catch (error) {

@@ -285,10 +285,13 @@ export class ExperimentModel implements ExperimentView {
     const record = this.record(guid);
     if (!Object.hasOwn(record.resourceType.traces, name)) {
       const known = Object.keys(record.resourceType.traces);
-      throw new NepiError(`resource '${record.guid}' (${record.type}) has no trace '${name}'${suggest(name, known)}; its traces: ${known.join(', ') || 'none'}`, {
-        guid: record.guid,
-        type: record.type,
-      });
+      throw new NepiError(
+        `resource '${record.guid}' (${record.type}) has no trace '${name}'${suggest(name, known)}; its traces: ${known.join(', ') || 'none'}`,
+        {
+          guid: record.guid,
+          type: record.type,
+        },
+      );
     }
     return record;
   }

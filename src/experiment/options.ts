@@ -65,7 +65,6 @@ export interface ResourceInfo {
 
 export type ExperimentStatus = 'running' | 'aborted' | 'released';
 
-
 const shortId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 8);
 
 /** The names of a run and where its files go (`runDir`, absolute: commands run in their own folders and must find it). */

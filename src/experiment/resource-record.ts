@@ -179,10 +179,13 @@ export class ResourceRecord implements ResourceView, StepHandle {
   node(): NodeView {
     const node = this.connectedRecords().find((record) => record.resourceType.node !== undefined);
     if (!node) {
-      throw new NepiError(`resource '${this.guid}' (${this.type}) runs on no node: connect it to a node (a resource whose type is a node, such as linux::Node)`, {
-        guid: this.guid,
-        type: this.type,
-      });
+      throw new NepiError(
+        `resource '${this.guid}' (${this.type}) runs on no node: connect it to a node (a resource whose type is a node, such as linux::Node)`,
+        {
+          guid: this.guid,
+          type: this.type,
+        },
+      );
     }
     return node.asNode()!;
   }

@@ -59,8 +59,6 @@ export class ExperimentFileError extends NepiError implements ExperimentFileProb
   }
 }
 
-function isProblemList(
-  value: ExperimentFileProblem | readonly ExperimentFileProblem[],
-): value is readonly [ExperimentFileProblem, ...ExperimentFileProblem[]] {
+function isProblemList(value: ExperimentFileProblem | readonly ExperimentFileProblem[]): value is readonly [ExperimentFileProblem, ...ExperimentFileProblem[]] {
   return Array.isArray(value);
 }

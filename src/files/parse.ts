@@ -8,14 +8,7 @@ import { checkExperiment, type PathProblem } from '../experiment/check-descripti
 import type { ExperimentFileDescription } from '../experiment/description.js';
 import { ExperimentFileError, type ExperimentFileProblem } from './experiment-file-error.js';
 import { noteSubstitution, substituteParameters, type Parameters } from './parameters.js';
-import {
-  formatPath,
-  locatorOf,
-  type Locator,
-  type PathSegment,
-  type SourceEntry,
-  type SourcePosition,
-} from './paths.js';
+import { formatPath, locatorOf, type Locator, type PathSegment, type SourceEntry, type SourcePosition } from './paths.js';
 
 export interface ParseOptions {
   /** The file name messages start with (default `<experiment>`). */
@@ -85,16 +78,20 @@ export function parseExperiment(text: string, options: ParseOptions = {}): Parse
     ({ value, notes } = substituted);
   }
   const { description, problems } = checkExperiment(value, options.registry ?? defaultRegistry);
-  throwIfAny(byPosition(locateProblems(problems.map((problem) => noteSubstitution(problem, notes)), file, locate)));
+  throwIfAny(
+    byPosition(
+      locateProblems(
+        problems.map((problem) => noteSubstitution(problem, notes)),
+        file,
+        locate,
+      ),
+    ),
+  );
   return { file, description, locate };
 }
 
 /** Problems at document paths turned into file problems with their line and column. */
-export function locateProblems(
-  problems: readonly PathProblem[],
-  file: string,
-  locate?: Locator,
-): ExperimentFileProblem[] {
+export function locateProblems(problems: readonly PathProblem[], file: string, locate?: Locator): ExperimentFileProblem[] {
   return problems.map((problem) => ({
     file,
     ...locate?.(problem.path, problem.part),
@@ -140,8 +137,7 @@ function walk(
       }
       const keyAt = isScalar(key) || isAlias(key) || isMap(key) || isSeq(key) ? key.range?.[0] : undefined;
       const valueNode = pair.value;
-      const valueAt =
-        isScalar(valueNode) || isAlias(valueNode) || isMap(valueNode) || isSeq(valueNode) ? valueNode.range?.[0] : undefined;
+      const valueAt = isScalar(valueNode) || isAlias(valueNode) || isMap(valueNode) || isSeq(valueNode) ? valueNode.range?.[0] : undefined;
       if (!isScalar(key)) {
         problems.push({
           file,

@@ -180,7 +180,7 @@ export function experimentSchema(registry: TypeRegistry = defaultRegistry): Json
         pattern: '^(?!\\.\\.?$)[^/\\\\]+$',
       },
       resources: {
-        description: 'The resources by name; a name is the resource\'s guid, used by `connect` and condition groups.',
+        description: "The resources by name; a name is the resource's guid, used by `connect` and condition groups.",
         type: 'object',
         propertyNames: { minLength: 1, pattern: FOLDER_NAME_PATTERN },
         additionalProperties: { $ref: '#/$defs/resource' },

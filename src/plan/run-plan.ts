@@ -81,10 +81,7 @@ export async function planExperimentFile(path: string, options: PlanOptions = {}
   const durations = new Map<string, Partial<Record<StepName, number>>>();
   for (const [name, resource] of Object.entries(description.resources)) {
     if (!resource.plan) continue;
-    durations.set(
-      name,
-      Object.fromEntries(Object.entries(resource.plan).map(([step, time]) => [step, parseDuration(time)])),
-    );
+    durations.set(name, Object.fromEntries(Object.entries(resource.plan).map(([step, time]) => [step, parseDuration(time)])));
   }
 
   const clock = new VirtualClock();
@@ -102,7 +99,8 @@ export async function runPlan(ec: ExperimentController, clock: VirtualClock, fil
   const stalled: StuckResource[] = [];
   const offState = ec.onStateChange((event) => {
     events.push(toEventRecord(event, types.get(event.guid)));
-    if (event.to === 'FAILED' && event.error instanceof RunStalledError) stalled.push({ guid: event.guid, state: event.from, cause: describeCause(event.error) });
+    if (event.to === 'FAILED' && event.error instanceof RunStalledError)
+      stalled.push({ guid: event.guid, state: event.from, cause: describeCause(event.error) });
   });
   const offCondition = ec.onCondition((event) => conditions.push(toConditionRecord(event)));
 

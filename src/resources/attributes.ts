@@ -64,11 +64,7 @@ export const CRITICAL_ATTRIBUTE: AttributeSpec = {
 };
 
 /** `value` checked and normalised for `spec`; throws an AttributeValueError naming the attribute. */
-export function coerceAttribute(
-  spec: AttributeSpec,
-  value: unknown,
-  where: { guid?: string; type: string; attribute: string },
-): AttributeValue {
+export function coerceAttribute(spec: AttributeSpec, value: unknown, where: { guid?: string; type: string; attribute: string }): AttributeValue {
   const fail = (problem: string) => new AttributeValueError(where.guid, where.type, where.attribute, problem);
   const got = `got ${show(value)} (${typeof value})`;
   switch (spec.type) {

@@ -24,7 +24,11 @@ export function connectionMatches(type: ResourceType): readonly ConnectionMatch[
   let rules = rulesCache.get(type);
   if (!rules) {
     rules = [
-      ...Object.entries(type.connectsTo).map(([pattern, rule]) => ({ label: pattern, rule, matches: (other: ResourceType) => matchesType(pattern, other.type) })),
+      ...Object.entries(type.connectsTo).map(([pattern, rule]) => ({
+        label: pattern,
+        rule,
+        matches: (other: ResourceType) => matchesType(pattern, other.type),
+      })),
       ...(type.runsOn ? [RUNS_ON] : []),
       ...(type.node ? [HOSTS] : []),
     ];
@@ -40,7 +44,11 @@ export function connectionRule(type: ResourceType, other: ResourceType): Connect
 
 /** "netns::Link, netns::Switch, what runs on nodes", or "nothing": for messages and `nepi types`. */
 export function describeConnectsTo(type: ResourceType): string {
-  return connectionMatches(type).map((match) => match.label).join(', ') || 'nothing';
+  return (
+    connectionMatches(type)
+      .map((match) => match.label)
+      .join(', ') || 'nothing'
+  );
 }
 
 /** Whether a resource of type `dependent` deploys after a connected one of type `dependency` (and is released before it). */

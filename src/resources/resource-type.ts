@@ -11,14 +11,7 @@
 import type { StepName } from '../../machines/lifecycle.js';
 import { STEPS } from '../../machines/lifecycle.js';
 import { NepiError } from '../errors.js';
-import {
-  coerceAttribute,
-  CRITICAL_ATTRIBUTE,
-  type AnyAttributeValues,
-  type AttributeSpec,
-  type AttributeValues,
-  type ValuesOf,
-} from './attributes.js';
+import { coerceAttribute, CRITICAL_ATTRIBUTE, type AnyAttributeValues, type AttributeSpec, type AttributeValues, type ValuesOf } from './attributes.js';
 import type { Backend } from './backend.js';
 import type { Executor, RecordedState } from './executor.js';
 import { RELIABILITY_ATTRIBUTES } from './step-runner.js';
@@ -41,9 +34,7 @@ export type StepFunction<V = AnyAttributeValues, D = Record<string, unknown>, S 
  * mounted file system, a namespace...). Returns one description per thing found; empty
  * means clean. Used by `testResourceType` from `nepi/testing`.
  */
-export type ProbeFunction<V = AnyAttributeValues, D = Record<string, unknown>, S = unknown> = (
-  resource: ProbeContext<V, D, S>,
-) => Promise<string[]> | string[];
+export type ProbeFunction<V = AnyAttributeValues, D = Record<string, unknown>, S = unknown> = (resource: ProbeContext<V, D, S>) => Promise<string[]> | string[];
 
 /**
  * What `reattach` found of a resource after the controller that ran it died (see `nepi resume`):
@@ -218,9 +209,7 @@ export function defineResourceType<const A extends AttributeSpecs = {}, D = Reco
     }
     // defaults obey their own declaration; a duration default is kept in ms like any value
     attributes[name] =
-      spec.default === undefined
-        ? spec
-        : { ...spec, default: coerceAttribute(spec, spec.default, { type: definition.type, attribute: `${name} (default)` }) };
+      spec.default === undefined ? spec : { ...spec, default: coerceAttribute(spec, spec.default, { type: definition.type, attribute: `${name} (default)` }) };
   }
   const connectsTo = Array.isArray(definition.connectsTo)
     ? Object.fromEntries((definition.connectsTo as readonly string[]).map((pattern) => [pattern, {}]))

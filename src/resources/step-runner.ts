@@ -120,13 +120,7 @@ function report(run: StepRun<unknown>, fields: Omit<TryReport, 'guid' | 'step' |
  * One try: `fn` with its own AbortSignal, aborted when `signal` aborts or the timeout
  * expires. Settles then, even if `fn` ignores its signal and never settles.
  */
-async function tryOnce<C>(
-  fn: (context: C) => unknown,
-  run: StepRun<C>,
-  signal: AbortSignal,
-  timeout: number,
-  attribute: string | undefined,
-): Promise<void> {
+async function tryOnce<C>(fn: (context: C) => unknown, run: StepRun<C>, signal: AbortSignal, timeout: number, attribute: string | undefined): Promise<void> {
   const own = new AbortController();
   let timer: unknown;
   let onAbort: (() => void) | undefined;

@@ -11,14 +11,7 @@ export {
   shortestLifecyclePaths,
   simpleLifecyclePaths,
 } from './lifecycle-model.js';
-export type {
-  LifecycleAction,
-  LifecycleEvent,
-  LifecycleModelOptions,
-  LifecyclePath,
-  LifecyclePathStep,
-  LifecyclePoint,
-} from './lifecycle-model.js';
+export type { LifecycleAction, LifecycleEvent, LifecycleModelOptions, LifecyclePath, LifecyclePathStep, LifecyclePoint } from './lifecycle-model.js';
 export { failingAt, InjectedFailure, ResourceTypeTestError, testResourceType } from './test-resource-type.js';
 export type { ConnectedResource, PathFailure, ResourceTypeReport, TestResourceTypeOptions } from './test-resource-type.js';
 export type { ProbeContext, ProbeFunction } from '../resources/resource-type.js';

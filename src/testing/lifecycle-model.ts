@@ -146,9 +146,7 @@ export function lifecycleTestModel(options: LifecycleModelOptions = {}): Model {
 
 function toLifecyclePath(path: TestPath<ResourceSnapshot, ModelEvent>): LifecyclePath {
   // xstate/graph starts every path with the initial state reached by `xstate.init`
-  const steps = path.steps
-    .filter((step) => step.event.type !== 'xstate.init')
-    .map((step) => ({ event: step.event.label, expect: lifecyclePoint(step.state) }));
+  const steps = path.steps.filter((step) => step.event.type !== 'xstate.init').map((step) => ({ event: step.event.label, expect: lifecyclePoint(step.state) }));
   return { events: steps.map((step) => step.event), steps, end: lifecyclePoint(path.state) };
 }
 
@@ -184,9 +182,7 @@ export function resolveLifecyclePath(events: readonly LifecycleEvent[], options:
     const next = current?.transitions[event as never];
     if (!current || !next) {
       const allowed = current ? Object.keys(current.transitions).join(', ') : 'nothing';
-      throw new Error(
-        `the lifecycle model does not accept '${event}' after ${formatLifecyclePath(events.slice(0, i)) || 'nothing'}; it accepts ${allowed}`,
-      );
+      throw new Error(`the lifecycle model does not accept '${event}' after ${formatLifecyclePath(events.slice(0, i)) || 'nothing'}; it accepts ${allowed}`);
     }
     const key = serializeModelState(next.state);
     if (key === serializeModelState(current.state)) {

@@ -238,21 +238,13 @@ function makeReport(
     skipped,
     durationMs,
     summary,
-    toString: () =>
-      [
-        summary(),
-        ...failures.map((f) => `  ✗ ${formatLifecyclePath(f.events)}\n      ${f.message.replaceAll('\n', '\n      ')}`),
-      ].join('\n'),
+    toString: () => [summary(), ...failures.map((f) => `  ✗ ${formatLifecyclePath(f.events)}\n      ${f.message.replaceAll('\n', '\n      ')}`)].join('\n'),
   };
 }
 
-function choosePaths(
-  which: NonNullable<TestResourceTypeOptions['paths']>,
-  modelOptions: { plan: StepPlan },
-): LifecyclePath[] {
+function choosePaths(which: NonNullable<TestResourceTypeOptions['paths']>, modelOptions: { plan: StepPlan }): LifecyclePath[] {
   if (which === 'simple') return simpleLifecyclePaths(modelOptions);
-  const lists =
-    which === 'shortest' ? shortestLifecyclePaths(modelOptions).map((path) => path.events) : which;
+  const lists = which === 'shortest' ? shortestLifecyclePaths(modelOptions).map((path) => path.events) : which;
   const seen = new Set<string>();
   const paths: LifecyclePath[] = [];
   for (const events of lists) {
@@ -464,10 +456,12 @@ class PathDriver {
     });
     // once the driver sent STOP or RELEASE, the run's own end no longer counts: the
     // controller may take time to deliver them (dependents release first)
-    const held = !invocation.passThrough ? undefined : work?.then(
-      (value) => (invocation.held ? new Promise<void>(() => undefined) : value),
-      (error: unknown) => (invocation.held ? new Promise<void>(() => undefined) : Promise.reject(error)),
-    );
+    const held = !invocation.passThrough
+      ? undefined
+      : work?.then(
+          (value) => (invocation.held ? new Promise<void>(() => undefined) : value),
+          (error: unknown) => (invocation.held ? new Promise<void>(() => undefined) : Promise.reject(error)),
+        );
     const outcome = invocation.passThrough
       ? Promise.race([
           held!,
@@ -572,7 +566,12 @@ class PathDriver {
       const observed = this.#observe();
       return stateRank(observed.state as never) > stateRank(expected.state) || observed.runs > runs;
     };
-    const reached = await this.#waitFor(() => matches() || movedPast(), () => !this.#runningRun(), i, undefined);
+    const reached = await this.#waitFor(
+      () => matches() || movedPast(),
+      () => !this.#runningRun(),
+      i,
+      undefined,
+    );
     if (!reached || !matches()) throw new PathFailed(i, mismatch());
     // it must stay there: nothing may move before the next event
     for (let k = 0; k < 3; k++) await immediate();

@@ -54,7 +54,5 @@ export function formatDuration(milliseconds: number): string {
 
 function invalid(value: unknown): TypeError {
   const shown = typeof value === 'string' ? `"${value}"` : String(value);
-  return new TypeError(
-    `invalid duration ${shown}: expected a number of milliseconds or a string such as "500ms", "2s", "1.5m", "1h" or "2m30s"`,
-  );
+  return new TypeError(`invalid duration ${shown}: expected a number of milliseconds or a string such as "500ms", "2s", "1.5m", "1h" or "2m30s"`);
 }

@@ -20,11 +20,14 @@ export class RealClock implements Clock {
     const timer: Timer = { handle: undefined as unknown as NodeJS.Timeout };
     const arm = (delay: number) => {
       // Node fires a delay beyond 2^31-1 ms after 1 ms: wait the longest it takes, then re-arm
-      timer.handle = setTimeout(() => {
-        const left = due - this.now();
-        if (left > 0) arm(Math.ceil(left));
-        else fn();
-      }, Math.min(delay, MAX_DELAY));
+      timer.handle = setTimeout(
+        () => {
+          const left = due - this.now();
+          if (left > 0) arm(Math.ceil(left));
+          else fn();
+        },
+        Math.min(delay, MAX_DELAY),
+      );
     };
     arm(Math.max(0, ms));
     return timer;

@@ -196,14 +196,7 @@ function renderAxis(model: TimelineModel, layout: TimelineLayout, chartLeft: num
   return `<g class="axis">${parts.join('')}</g>`;
 }
 
-function renderRow(
-  row: TimelineRow,
-  y: number,
-  height: number,
-  x: (time: number) => number,
-  origin: number,
-  striped: boolean,
-): string {
+function renderRow(row: TimelineRow, y: number, height: number, x: (time: number) => number, origin: number, striped: boolean): string {
   const parts: string[] = [`<g ${attrs({ class: 'row', 'data-guid': row.guid, 'data-type': row.type, transform: `translate(0,${round(y)})` })}>`];
   if (striped) parts.push(`<rect class="stripe" x="0" y="0" width="100%" height="${height}"/>`);
   const barHeight = Math.max(4, height - 4);
@@ -247,13 +240,7 @@ function renderBar(row: TimelineRow, bar: TimelineBar, x: (time: number) => numb
   })}><title>${escapeXml(`${row.guid} ${bar.state} at +${formatDuration(Math.round((bar.start - origin) * 1000) / 1000)} for ${duration}${cause}`)}</title></rect>`;
 }
 
-function renderArrow(
-  arrow: TimelineArrow,
-  rowY: ReadonlyMap<string, number>,
-  rowHeight: number,
-  x: (time: number) => number,
-  origin: number,
-): string {
+function renderArrow(arrow: TimelineArrow, rowY: ReadonlyMap<string, number>, rowHeight: number, x: (time: number) => number, origin: number): string {
   const y1 = (rowY.get(arrow.from.guid) ?? 0) + rowHeight / 2;
   const y2 = (rowY.get(arrow.to.guid) ?? 0) + rowHeight / 2;
   const x1 = x(arrow.from.time);

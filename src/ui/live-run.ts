@@ -45,7 +45,14 @@ export type LiveFailure = FailureSummary;
 
 export type TimelineEntry =
   | { readonly kind: 'state'; readonly time: number; readonly guid: string; readonly from: ResourceState; readonly to: ResourceState; readonly error?: string }
-  | { readonly kind: 'condition'; readonly time: number; readonly guid: string; readonly action: ResourceAction; readonly event: ConditionStatus; readonly group: readonly string[] };
+  | {
+      readonly kind: 'condition';
+      readonly time: number;
+      readonly guid: string;
+      readonly action: ResourceAction;
+      readonly event: ConditionStatus;
+      readonly group: readonly string[];
+    };
 
 export interface LiveSnapshot {
   readonly expId: string;
@@ -184,7 +191,14 @@ export class LiveRun {
     const error = event.error === undefined ? undefined : describeCause(event.error);
     if (error !== undefined) resource.error = error;
     if (event.step !== undefined) resource.step = event.step;
-    const entry: TimelineEntry = { kind: 'state', time: event.time, guid: event.guid, from: event.from, to: event.to, ...(error !== undefined ? { error } : {}) };
+    const entry: TimelineEntry = {
+      kind: 'state',
+      time: event.time,
+      guid: event.guid,
+      from: event.from,
+      to: event.to,
+      ...(error !== undefined ? { error } : {}),
+    };
     this.#timeline.push(entry);
     this.#emit({ type: 'state', now: this.#ec.clock.now(), resource, entry });
   }

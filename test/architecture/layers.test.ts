@@ -28,7 +28,9 @@ function importGraph(): Map<string, string[]> {
   for (const module of modules) {
     const text = readFileSync(module, 'utf8');
     const targets = new Set<string>();
-    for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"](\.[^'"]+)['"]/g)) {
+    for (const match of text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"](\.[^'"]+)['"]/g,
+    )) {
       const target = resolve(dirname(module), (match[1] ?? match[2] ?? match[3])!);
       if (known.has(target)) targets.add(target);
     }
@@ -108,7 +110,8 @@ describe('the layers of the code', () => {
       for (const [i, line] of text.split('\n').entries()) {
         // a top-level `let`, or a top-level collection (a Map, Set, WeakMap, array) that can be
         // filled; a constant table (an UPPER_CASE name) is read only
-        if (/^(let |(export )?const (?![A-Z][A-Z0-9_]*\b)\w+(: [^=]+)? = (new (Map|Set|WeakMap|WeakSet)\b|\[\]))/.test(line)) holding.push(`${relative(root, file)}:${i + 1}: ${line.trim()}`);
+        if (/^(let |(export )?const (?![A-Z][A-Z0-9_]*\b)\w+(: [^=]+)? = (new (Map|Set|WeakMap|WeakSet)\b|\[\]))/.test(line))
+          holding.push(`${relative(root, file)}:${i + 1}: ${line.trim()}`);
       }
     }
     expect(holding).toEqual(['src/backends/exit-guard.ts:9: const cleanups = new Set<() => void>();', 'src/backends/exit-guard.ts:10: let hooked = false;']);

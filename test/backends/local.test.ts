@@ -11,7 +11,6 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(localDir, { recursive: true, force: true }));
 
-
 function experiment(apps: Record<string, Record<string, unknown>>) {
   const ec = new ExperimentController({ localDir, expId: 'local' });
   const node = ec.registerResource('linux::Node', {}, { name: 'node' });
@@ -231,7 +230,15 @@ describe('local backend probe', () => {
     await new Promise((resolve) => child.once('spawn', resolve));
     const pgid = child.pid!;
     const view = { guid: 'app', type: 'linux::Application', get: () => undefined, data: { process: { pgid } } };
-    const context = { ...view, clock: undefined as never, connections: () => [], expId: 'e', runId: 'r', runDir: '/', tracePath: () => '/' } as unknown as ProbeContext;
+    const context = {
+      ...view,
+      clock: undefined as never,
+      connections: () => [],
+      expId: 'e',
+      runId: 'r',
+      runDir: '/',
+      tracePath: () => '/',
+    } as unknown as ProbeContext;
     const found = await executor.probe(context);
     expect(found).toHaveLength(1);
     expect(found[0]).toContain(`process group ${pgid} of 'app' still runs: pid `);

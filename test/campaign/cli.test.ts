@@ -51,9 +51,20 @@ describe('nepi run with campaign flags', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('6 combinations to run, 2 runs per combination');
     const rows = expectResultsAgree(dir);
-    expect(rows.map((row) => `${row[3]}/${row[4]}`)).toEqual(
-      ['1/true', '1/true', '1/false', '1/false', '2/true', '2/true', '2/false', '2/false', '3/true', '3/true', '3/false', '3/false'],
-    );
+    expect(rows.map((row) => `${row[3]}/${row[4]}`)).toEqual([
+      '1/true',
+      '1/true',
+      '1/false',
+      '1/false',
+      '2/true',
+      '2/true',
+      '2/false',
+      '2/false',
+      '3/true',
+      '3/true',
+      '3/false',
+      '3/false',
+    ]);
     expect(rows.map((row) => Number(row[6]))).toEqual([11, 12, 11, 12, 21, 22, 21, 22, 31, 32, 31, 32]);
 
     const show = await nepi(['campaign', 'show', dir]);

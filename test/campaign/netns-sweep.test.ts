@@ -11,7 +11,7 @@ const tmp = useTempDir();
 beforeAll(() => requireRoot());
 
 describe('a campaign over the netns rate example', () => {
-  it("measures each swept link rate (TCP gets about 96% of it) and leaves no namespace behind", async () => {
+  it('measures each swept link rate (TCP gets about 96% of it) and leaves no namespace behind', async () => {
     const dir = join(tmp.path, 'campaign');
     const result = await nepi([
       'run',

@@ -48,12 +48,8 @@ describe('${param} substitution in experiment files', () => {
     const error = problemOf(LINUX_FILE, { rate: '1mbit', cuont: 10, critical: true });
     // every problem at once, in file order: 'cuont' is unused (the whole file), 'count' unknown
     expect(error.problems.map((p) => `${p.line}:${p.column} ${p.path}`)).toEqual(['1:1 ', '8:16 resources.app.attributes.command']);
-    expect(error.problems[1]!.problem).toContain(
-      "unknown parameter 'count' - did you mean 'cuont'?; the parameters are rate, cuont, critical",
-    );
-    expect(error.message).toContain(
-      "sweep.yaml:8:16: resources.app.attributes.command: unknown parameter 'count' - did you mean 'cuont'?",
-    );
+    expect(error.problems[1]!.problem).toContain("unknown parameter 'count' - did you mean 'cuont'?; the parameters are rate, cuont, critical");
+    expect(error.message).toContain("sweep.yaml:8:16: resources.app.attributes.command: unknown parameter 'count' - did you mean 'cuont'?");
     expect(error.message).toContain("write '$${count}' for a literal '${count}'");
   });
 
@@ -136,12 +132,17 @@ describe('sweeps', () => {
         writeFileSync(path, text);
         return () => readSweepFile(path);
       };
-      expect(read('- { a: 1, b: x }\n- { a: 2, b: y }\n')()).toEqual([{ a: 1, b: 'x' }, { a: 2, b: 'y' }]);
+      expect(read('- { a: 1, b: x }\n- { a: 2, b: y }\n')()).toEqual([
+        { a: 1, b: 'x' },
+        { a: 2, b: 'y' },
+      ]);
       expect(read('a: 1\n')).toThrow('expected a non-empty list of combinations');
       expect(read('- 3\n')).toThrow('[0]: expected a mapping of parameter names to values, got 3');
       expect(read('- { a: [1] }\n')).toThrow('[0].a: expected a string, a finite number or a boolean, got [1]');
       expect(read('- { a: .inf }\n')).toThrow('[0].a: expected a string, a finite number or a boolean, got Infinity');
-      expect(read('- { a: 1 }\n- { b: 1 }\n')).toThrow('[1]: names the parameters (b), but the first combination names (a): every combination must name the same ones');
+      expect(read('- { a: 1 }\n- { b: 1 }\n')).toThrow(
+        '[1]: names the parameters (b), but the first combination names (a): every combination must name the same ones',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -36,11 +36,14 @@ const circles = (svg: string) => [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\
 
 describe('plotCampaign', () => {
   it('places each mean on a numeric axis, with its interval as an error bar and each run as a dot', () => {
-    const svg = plotCampaign(campaign([
-      { parameters: { x: 1 }, samples: [10, 12, 14] },
-      { parameters: { x: 2 }, samples: [20, 20, 20] },
-      { parameters: { x: 4 }, samples: [40, 42, 44] },
-    ]), { x: 'x' });
+    const svg = plotCampaign(
+      campaign([
+        { parameters: { x: 1 }, samples: [10, 12, 14] },
+        { parameters: { x: 2 }, samples: [20, 20, 20] },
+        { parameters: { x: 4 }, samples: [40, 42, 44] },
+      ]),
+      { x: 'x' },
+    );
     const means = circles(svg);
     // 2·σ/√n with σ = √(8/3): 1.886
     expect(means.map((m) => m[3])).toEqual(['x=1: mean 12 ± 1.886 (n=3)', 'x=2: mean 20 ± 0 (n=3)', 'x=4: mean 42 ± 1.886 (n=3)']);

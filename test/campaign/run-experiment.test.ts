@@ -2,14 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import {
-  CampaignError,
-  readCampaign,
-  resumeCampaign,
-  runExperiment,
-  type CampaignEvent,
-  type ExperimentFactory,
-} from '../../src/campaign/index.js';
+import { CampaignError, readCampaign, resumeCampaign, runExperiment, type CampaignEvent, type ExperimentFactory } from '../../src/campaign/index.js';
 import { registerCleaner } from '../../src/backends/cleanup.js';
 import { ExperimentController, ExperimentFileError } from '../../src/index.js';
 import { expectResultsAgree, useTempDir, writeDummyExperiment } from './fixtures.js';
@@ -87,7 +80,14 @@ describe('runExperiment', () => {
     expect(result.combinations).toHaveLength(6);
     expect(result.runs).toBe(12);
     expect(seen).toEqual(['1/true', '1/true', '1/false', '1/false', '2/true', '2/true', '2/false', '2/false', '3/true', '3/true', '3/false', '3/false']);
-    expect(result.combinations.map((c) => c.samples)).toEqual([[10, 10], [10, 10], [20, 20], [20, 20], [30, 30], [30, 30]]);
+    expect(result.combinations.map((c) => c.samples)).toEqual([
+      [10, 10],
+      [10, 10],
+      [20, 20],
+      [20, 20],
+      [30, 30],
+      [30, 30],
+    ]);
     const rows = expectResultsAgree(dir);
     const header = readFileSync(join(dir, 'results.csv'), 'utf8').split('\n')[0];
     expect(header).toBe('combination,run,run_id,a,b,status,metric,duration_ms,started_at,ended_at,run_dir,error');
@@ -116,7 +116,10 @@ describe('runExperiment', () => {
     const dir = join(tmp.path, 'campaign');
     const failing = join(tmp.path, 'failing.yaml');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(failing, 'resources:\n  node: { type: dummy::Node }\n  app: { type: dummy::Application, connect: [node], attributes: { runTime: 1ms, failAt: run } }\n');
+    writeFileSync(
+      failing,
+      'resources:\n  node: { type: dummy::Node }\n  app: { type: dummy::Application, connect: [node], attributes: { runTime: 1ms, failAt: run } }\n',
+    );
     const failed = await runExperiment(failing, { maxRuns: 2, metric: () => 1, dir });
     expect(failed).toMatchObject({ runs: 2, failedRuns: 2, samples: [] });
     const { state } = readCampaign(dir);
@@ -153,9 +156,7 @@ describe('runExperiment', () => {
       dir: join(tmp.path, 'campaign2'),
     });
     expect(broken.failedRuns).toBe(1);
-    expect(readCampaign(join(tmp.path, 'campaign2')).state.combinations[0]!.runs[0]!.error).toBe(
-      'metric command printed "not a number", not a number',
-    );
+    expect(readCampaign(join(tmp.path, 'campaign2')).state.combinations[0]!.runs[0]!.error).toBe('metric command printed "not a number", not a number');
   });
 
   it('checks everything before the first run', async () => {
@@ -328,7 +329,10 @@ describe('resuming a campaign', () => {
     writeFileSync(join(dir, 'campaign.json'), JSON.stringify(state));
     rmSync(join(dir, 'experiment.yaml'));
     await expect(resumeCampaign(dir)).rejects.toThrow(
-      new CampaignError(`cannot read experiment.yaml, the campaign's copy of its experiment file: ENOENT: no such file or directory, open '${join(dir, 'experiment.yaml')}'`, dir),
+      new CampaignError(
+        `cannot read experiment.yaml, the campaign's copy of its experiment file: ENOENT: no such file or directory, open '${join(dir, 'experiment.yaml')}'`,
+        dir,
+      ),
     );
     // left as it was, it reads
     writeFileSync(join(dir, 'campaign.json'), JSON.stringify(state));

@@ -6,7 +6,12 @@ import { nepi } from './cli.js';
 
 const NODE = '  n: { type: linux::Node }';
 const cases: { name: string; file: string; text: string[]; message: string }[] = [
-  { name: 'an unknown type', file: 'type.yaml', text: ['  n: { type: linux::Nod }'], message: "type.yaml:2:14: resources.n.type: unknown resource type 'linux::Nod' - did you mean 'linux::Node'?" },
+  {
+    name: 'an unknown type',
+    file: 'type.yaml',
+    text: ['  n: { type: linux::Nod }'],
+    message: "type.yaml:2:14: resources.n.type: unknown resource type 'linux::Nod' - did you mean 'linux::Node'?",
+  },
   {
     name: 'an unknown attribute',
     file: 'attr.yaml',
@@ -28,7 +33,15 @@ const cases: { name: string; file: string; text: string[]; message: string }[] =
   {
     name: 'an unknown state',
     file: 'state.yaml',
-    text: [NODE, '  a:', '    type: linux::Application', '    connect: [n]', '    attributes: { command: "true" }', '    conditions:', '      - { action: START, group: [n], state: STARTD }'],
+    text: [
+      NODE,
+      '  a:',
+      '    type: linux::Application',
+      '    connect: [n]',
+      '    attributes: { command: "true" }',
+      '    conditions:',
+      '      - { action: START, group: [n], state: STARTD }',
+    ],
     message: "state.yaml:8:45: resources.a.conditions[0].state: unknown state 'STARTD' - did you mean 'STARTED'?",
   },
   { name: 'a YAML syntax error', file: 'syntax.yaml', text: ['  n: { type: linux::Node'], message: 'syntax.yaml:3:1:' },

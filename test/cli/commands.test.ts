@@ -19,7 +19,17 @@ describe('nepi commands', () => {
 
   it('rejects a bad file with exit code 2 and the position of the error', async () => {
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, ['resources:', '  server: { type: linux::Node }', '  client:', '    type: linux::Node', '    conditions:', '      - { action: START, group: [sever], state: STARTED }'].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'resources:',
+        '  server: { type: linux::Node }',
+        '  client:',
+        '    type: linux::Node',
+        '    conditions:',
+        '      - { action: START, group: [sever], state: STARTED }',
+      ].join('\n'),
+    );
     const result = await nepi(['validate', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${file}:6:`);

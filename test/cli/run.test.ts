@@ -17,7 +17,6 @@ function runDirOf(expId: string): string {
   return join(dir, expId, runs[0]!);
 }
 
-
 describe('nepi run', () => {
   it('runs the client/server example: the server receives HOLA', async () => {
     const result = await nepi(['run', join(EXAMPLES, 'client-server.yaml'), '--local-dir', dir]);
@@ -31,7 +30,10 @@ describe('nepi run', () => {
     expect(readFileSync(join(runDir, 'server', 'stdout'), 'utf8')).toBe('HOLA\n');
     const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
     expect(summary.resources.client.times.STARTED - summary.resources.server.times.STARTED).toBeGreaterThanOrEqual(1000);
-    const events = readFileSync(join(runDir, 'events.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const events = readFileSync(join(runDir, 'events.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(events.some((e) => e.guid === 'server' && e.to === 'FINISHED')).toBe(true);
     expect(JSON.parse(readFileSync(join(runDir, 'experiment.json'), 'utf8')).resources.client.conditions).toEqual([
       { action: 'START', group: ['server'], state: 'STARTED', time: '1s' },
@@ -63,7 +65,10 @@ describe('nepi run', () => {
   it('prints the state changes as NDJSON with --json', async () => {
     const result = await nepi(['run', join(EXAMPLES, 'fan-in.yaml'), '--local-dir', dir, '--json', '--exp-id', 'json-run']);
     expect(result.code).toBe(0);
-    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(events.length).toBeGreaterThan(10);
     expect(events[0]).toMatchObject({ guid: expect.any(String), from: 'NEW', to: 'DISCOVERED' });
     expect(result.stderr).toContain('status: released');
@@ -130,10 +135,12 @@ describe('nepi run', () => {
     expect(result.code).toBe(130);
     expect(result.stdout).not.toContain('status:');
     expect(performance.now() - t0).toBeLessThan(15_000);
-    const pids = readFileSync(join(runDirOf('forever'), 'pid'), 'utf8').trim().split('\n').map(Number);
+    const pids = readFileSync(join(runDirOf('forever'), 'pid'), 'utf8')
+      .trim()
+      .split('\n')
+      .map(Number);
     expect(await allGone(pids)).toBe(true);
   });
-;
 });
 
 describe('nepi run with a relative --local-dir', () => {

@@ -100,10 +100,23 @@ describe('condition records', () => {
     await clock.runAll();
     await done;
 
-    const lines = readFileSync(join(ec.runDir, 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(ec.runDir, 'events.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const conditionLines = lines.filter((l) => l.kind === 'condition');
     expect(conditionLines).toEqual([
-      expect.objectContaining({ kind: 'condition', guid: client, action: 'START', group: [server], state: 'STARTED', delay: 500, event: 'held', time: 0, deadline: 500 }),
+      expect.objectContaining({
+        kind: 'condition',
+        guid: client,
+        action: 'START',
+        group: [server],
+        state: 'STARTED',
+        delay: 500,
+        event: 'held',
+        time: 0,
+        deadline: 500,
+      }),
       expect.objectContaining({ kind: 'condition', guid: client, event: 'fired', time: 500, deadline: 500 }),
     ]);
     expect(typeof conditionLines[0].wall).toBe('string');

@@ -14,7 +14,10 @@ describe('failures', () => {
     ec.registerCondition(late, 'START', apps[0]!, 'STARTED', '5s');
     ec.deploy();
     const finished = ec.waitFinished();
-    const error = await settle(clock, finished.catch((e: unknown) => e));
+    const error = await settle(
+      clock,
+      finished.catch((e: unknown) => e),
+    );
     expect(error).toBeInstanceOf(ExperimentAbortedError);
     const aborted = error as ExperimentAbortedError;
     expect(aborted.failures).toHaveLength(1);
@@ -37,7 +40,10 @@ describe('failures', () => {
     const { ec, clock } = virtualExperiment();
     const { node, apps } = nodeWithApps(ec, 2, { releaseTime: '3s' }, { failAt: 'run', runTime: '5s' });
     ec.deploy();
-    await settle(clock, ec.waitFinished().catch(() => undefined));
+    await settle(
+      clock,
+      ec.waitFinished().catch(() => undefined),
+    );
     expect(ec.state(node)).toBe('RELEASED');
     expect(ec.getResource(node).times.FAILED).toBe(5000);
     for (const app of apps) expect(ec.getResource(app).times.RELEASED).toBe(8000);
@@ -102,7 +108,10 @@ describe('failures', () => {
     const { ec, clock } = virtualExperiment();
     const { node, apps } = nodeWithApps(ec, 2, {}, { failAt: 'deploy', deployTime: '1s' });
     ec.deploy();
-    await settle(clock, ec.waitDeployed().catch(() => undefined));
+    await settle(
+      clock,
+      ec.waitDeployed().catch(() => undefined),
+    );
     expect(ec.getResource(node).times.FAILED).toBe(1000);
     for (const app of apps) {
       expect(ec.getResource(app).times.DISCOVERED).toBeUndefined();
@@ -133,7 +142,10 @@ describe('failures', () => {
     const { node, apps } = nodeWithApps(ec, 1, { releaseTime: '5s' }, { startTime: '1s' });
     const bad = ec.registerResource('dummy::Node', { startTime: 500, failAt: 'start' });
     ec.deploy();
-    await settle(clock, ec.waitFinished().catch(() => undefined));
+    await settle(
+      clock,
+      ec.waitFinished().catch(() => undefined),
+    );
     expect(ec.getResource(bad).times.FAILED).toBe(500);
     expect(ec.getResource(apps[0]!).times.RELEASED).toBe(5500);
     expect(ec.getResource(node).times.STARTED).toBeUndefined();

@@ -12,7 +12,13 @@ const timed = (ms: number) => ({ deploy: (ctx: { sleep(ms: number): Promise<void
 registry.register(defineResourceType({ type: 't::Host', help: 'a host', connectsTo: ['t::Wire', 't::App'] }));
 registry.register(defineResourceType({ type: 't::Other', help: 'another kind of host', connectsTo: ['t::App'] }));
 registry.register(
-  defineResourceType({ type: 't::Wire', help: 'a wire', connectsTo: ['t::Host'], dependsOn: ['t::Host'], steps: { ...timed(5000), release: (ctx) => ctx.sleep(500) } }),
+  defineResourceType({
+    type: 't::Wire',
+    help: 'a wire',
+    connectsTo: ['t::Host'],
+    dependsOn: ['t::Host'],
+    steps: { ...timed(5000), release: (ctx) => ctx.sleep(500) },
+  }),
 );
 registry.register(
   defineResourceType({
@@ -54,9 +60,7 @@ describe('dependencies through a connected resource', () => {
     expect(() => ec.validate()).toThrow("resource 'app' (t::App) must be connected to at least 1 t::Host|t::Other, has 0");
     ec.registerConnection('app', 'other');
     expect(() => ec.validate()).not.toThrow();
-    expect(() => ec.registerConnection('app', 'host')).toThrow(
-      "resource 'app' (t::App) already has 1 connection(s) to t::Host|t::Other, the most it takes",
-    );
+    expect(() => ec.registerConnection('app', 'host')).toThrow("resource 'app' (t::App) already has 1 connection(s) to t::Host|t::Other, the most it takes");
   });
 
   it('matches alternatives in a type pattern', () => {

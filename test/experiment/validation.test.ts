@@ -124,9 +124,7 @@ describe('validation', () => {
     const { ec } = virtualExperiment();
     const node = ec.registerResource('dummy::Node');
     ec.registerCondition(node, 'DEPLOY', node, 'READY');
-    expect(() => ec.deploy()).toThrow(
-      `conditions form a cycle and can never hold: '${node}' DEPLOY waits for '${node}' READY (condition)`,
-    );
+    expect(() => ec.deploy()).toThrow(`conditions form a cycle and can never hold: '${node}' DEPLOY waits for '${node}' READY (condition)`);
   });
 
   it('reports a cycle through STOPPED of resources that only stop when told to', () => {
@@ -136,9 +134,7 @@ describe('validation', () => {
     // a node runs until stopped: b waits for a's STOP, which waits for b to start
     ec.registerCondition(b, 'START', a, 'STOPPED');
     ec.registerCondition(a, 'STOP', b, 'STARTED');
-    expect(() => ec.deploy()).toThrow(
-      `'${a}' STOP waits for '${b}' STARTED (condition) -> '${b}' START waits for '${a}' STOPPED (condition)`,
-    );
+    expect(() => ec.deploy()).toThrow(`'${a}' STOP waits for '${b}' STARTED (condition) -> '${b}' START waits for '${a}' STOPPED (condition)`);
   });
 
   it('accepts the same conditions when the resource waited for finishes by itself', () => {
@@ -155,9 +151,7 @@ describe('validation', () => {
     const { node, apps } = nodeWithApps(ec, 1);
     ec.registerCondition(apps[0]!, 'START', node, 'FINISHED');
     expect(() => ec.deploy()).toThrow(ConditionError);
-    expect(() => ec.deploy()).toThrow(
-      `'${node}' (dummy::Node) runs until it is stopped and never finishes by itself; wait for STOPPED instead`,
-    );
+    expect(() => ec.deploy()).toThrow(`'${node}' (dummy::Node) runs until it is stopped and never finishes by itself; wait for STOPPED instead`);
     // a non-critical one may still get there by failing
     ec.set(node, 'critical', false);
     expect(() => ec.deploy()).not.toThrow();
@@ -197,7 +191,9 @@ describe('validation', () => {
   it('reports an application deployed without its node', () => {
     const { ec } = virtualExperiment();
     const { node, apps } = nodeWithApps(ec, 1);
-    expect(() => ec.deploy(apps)).toThrow(`resource '${apps[0]}' (dummy::Application) depends on '${node}' (dummy::Node), which is not deployed; deploy them together`);
+    expect(() => ec.deploy(apps)).toThrow(
+      `resource '${apps[0]}' (dummy::Application) depends on '${node}' (dummy::Node), which is not deployed; deploy them together`,
+    );
   });
 
   it('rejects bad actions, states and durations in conditions', () => {
@@ -247,9 +243,9 @@ describe('validation', () => {
   });
 
   it('checks and normalises attribute defaults, and restores them when set to undefined', () => {
-    expect(() =>
-      defineResourceType({ type: 'test::Bad', help: 'b', attributes: { t: { type: 'duration', default: 'soon', help: 't' } } }),
-    ).toThrow(/attribute 't \(default\)'/);
+    expect(() => defineResourceType({ type: 'test::Bad', help: 'b', attributes: { t: { type: 'duration', default: 'soon', help: 't' } } })).toThrow(
+      /attribute 't \(default\)'/,
+    );
     const timed = defineResourceType({ type: 'test::Timed', help: 't', attributes: { t: { type: 'duration', default: '30s', help: 't' } } });
     expect(timed.attributes['t']?.default).toBe(30_000);
     const { ec } = virtualExperiment();

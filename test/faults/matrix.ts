@@ -91,7 +91,11 @@ export async function runCell(backend: MatrixBackend, step: StepName, critical: 
     ec.deploy();
     let settled = 0;
     const waits = [ec.waitDeployed(), ec.waitStarted(), ec.waitFinished(), ec.waitReleased()];
-    for (const wait of waits) wait.then(() => settled++, () => settled++);
+    for (const wait of waits)
+      wait.then(
+        () => settled++,
+        () => settled++,
+      );
     const done = ec.run();
     if (clock) await clock.runAll();
     const summary = await done;
@@ -216,8 +220,7 @@ export interface MatrixRow {
 
 /** The matrix as a table: a row per backend and step, a column per criticality; then counts. */
 export function formatMatrix(title: string, rows: readonly MatrixRow[]): string {
-  const cell = (backend: string, step: string, critical: boolean) =>
-    rows.find((r) => r.backend === backend && r.step === step && r.critical === critical);
+  const cell = (backend: string, step: string, critical: boolean) => rows.find((r) => r.backend === backend && r.step === step && r.critical === critical);
   const backends = [...new Set(rows.map((r) => r.backend))];
   const steps = [...new Set(rows.map((r) => r.step))];
   const show = (r: MatrixRow | undefined) => (r ? `${r.ok ? 'ok' : 'FAIL'} ${r.result}` : '-');
@@ -242,8 +245,7 @@ export function describeOutcome(outcome: CellOutcome): string {
 export function processesOfRun(runDir: string): string[] {
   const found: string[] = [];
   const runId = runDir.slice(runDir.lastIndexOf('/') + 1);
-  const matches = (environ: string) =>
-    environ.split('\0').some((v) => v.startsWith('NEPI_RUN_DIR=') && v.endsWith(`/${runId}`));
+  const matches = (environ: string) => environ.split('\0').some((v) => v.startsWith('NEPI_RUN_DIR=') && v.endsWith(`/${runId}`));
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {

@@ -30,8 +30,7 @@ export interface PhaseBackend {
   readonly dDelay: number;
 }
 
-const has = (records: readonly RunRecord[], guid: string, to: string) =>
-  records.some((r) => r['kind'] === undefined && r['guid'] === guid && r['to'] === to);
+const has = (records: readonly RunRecord[], guid: string, to: string) => records.some((r) => r['kind'] === undefined && r['guid'] === guid && r['to'] === to);
 const fired = (records: readonly RunRecord[], guid: string, action: string) =>
   records.some((r) => r['kind'] === 'condition' && r['event'] === 'fired' && r['guid'] === guid && r['action'] === action);
 const released = (records: readonly RunRecord[]) => records.some((r) => r['kind'] === undefined && r['to'] === 'RELEASED');

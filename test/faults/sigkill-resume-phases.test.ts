@@ -69,7 +69,10 @@ describe.concurrent('SIGKILL at each phase, then resume', () => {
           const due = startedBeforeCrash ? deadline : Math.max(deadline, resumedAt);
           expect(start - due).toBeLessThanOrEqual(BOUND_MS);
           expect(await leftAfter(run.runDir)).toEqual([]);
-          results.set(`${backend.name}/${phase}`, `ok: same end; d ${Math.round(start - due)} ms after due (${startedBeforeCrash ? 'before the kill' : deadline > resumedAt ? 'deadline after resume' : 'deadline passed while down'})`);
+          results.set(
+            `${backend.name}/${phase}`,
+            `ok: same end; d ${Math.round(start - due)} ms after due (${startedBeforeCrash ? 'before the kill' : deadline > resumedAt ? 'deadline after resume' : 'deadline passed while down'})`,
+          );
         } catch (error) {
           results.set(`${backend.name}/${phase}`, `FAIL: ${(error as Error).message.split('\n')[0]}`);
           throw error;

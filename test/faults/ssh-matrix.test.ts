@@ -10,4 +10,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sshd?.stop());
 
-matrixSuite(sshBackend(() => sshd.node()), { timeout: 30_000, retry: 1 });
+matrixSuite(
+  sshBackend(() => sshd.node()),
+  { timeout: 30_000, retry: 1 },
+);

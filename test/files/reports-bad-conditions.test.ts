@@ -29,11 +29,7 @@ const cases: [string, string[], (lines: string[]) => string][] = [
     client('START'),
     (l) => `${at(l, 8, 'START')}: resources.client.conditions[0]: expected a mapping with 'action', 'group' and 'state', got "START"`,
   ],
-  [
-    'missing keys',
-    client('{ action: START }'),
-    (l) => `${at(l, 8, '{')}: resources.client.conditions[0]: missing 'group' and 'state'`,
-  ],
+  ['missing keys', client('{ action: START }'), (l) => `${at(l, 8, '{')}: resources.client.conditions[0]: missing 'group' and 'state'`],
   [
     'an unknown key',
     client('{ action: START, group: server, state: STARTED, after: 1s }'),
@@ -42,7 +38,8 @@ const cases: [string, string[], (lines: string[]) => string][] = [
   [
     'a misspelt key',
     client('{ action: START, group: server, stat: STARTED }'),
-    (l) => `${at(l, 8, '{')}: resources.client.conditions[0]: missing 'state'\n${at(l, 8, 'stat')}: resources.client.conditions[0].stat: unknown key 'stat' - did you mean 'state'?`,
+    (l) =>
+      `${at(l, 8, '{')}: resources.client.conditions[0]: missing 'state'\n${at(l, 8, 'stat')}: resources.client.conditions[0].stat: unknown key 'stat' - did you mean 'state'?`,
   ],
   [
     'an unknown action, with the nearest one',

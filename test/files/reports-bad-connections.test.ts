@@ -34,8 +34,7 @@ const cases: [string, string[], (lines: string[]) => string][] = [
   [
     'more connections than a type takes',
     ['resources:', node, '  other: { type: dummy::Node }', '  app: { type: dummy::Application, connect: [node, other] }'],
-    (l) =>
-      `${at(l, 4, 'other')}: resources.app.connect[1]: resource 'app' (dummy::Application) already has 1 connection(s) to dummy::Node, the most it takes`,
+    (l) => `${at(l, 4, 'other')}: resources.app.connect[1]: resource 'app' (dummy::Application) already has 1 connection(s) to dummy::Node, the most it takes`,
   ],
   [
     'fewer connections than a type needs, at the resource',

@@ -28,11 +28,7 @@ const cases: [string, string[], (lines: string[]) => string][] = [
     ['resources:', '  node:', '    type: dummy::Node', '    colour: red'],
     (l) => `${at(l, 4, 'colour')}: resources.node.colour: unknown key 'colour': expected type, connect, attributes, conditions or plan`,
   ],
-  [
-    'an empty resource name',
-    ['resources:', '  "": { type: dummy::Node }'],
-    (l) => `${at(l, 2, '""')}: resources[""]: a resource name must not be empty`,
-  ],
+  ['an empty resource name', ['resources:', '  "": { type: dummy::Node }'], (l) => `${at(l, 2, '""')}: resources[""]: a resource name must not be empty`],
 ];
 
 describe('a bad resource', () => {

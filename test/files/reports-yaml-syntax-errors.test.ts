@@ -5,25 +5,14 @@ describe('YAML syntax errors', () => {
   const files = useTempFiles();
 
   it('are reported with their line and column, before anything else is checked', async () => {
-    const file = await files.write(
-      'duplicate.yaml',
-      'resources:',
-      '  node: { type: dummy::Node }',
-      '  node: { type: dummy::Nod }',
-    );
+    const file = await files.write('duplicate.yaml', 'resources:', '  node: { type: dummy::Node }', '  node: { type: dummy::Nod }');
     const error = await loadError(file);
     expect(error.message).toBe(`${file}:3:3: Map keys must be unique`);
     expect([error.file, error.line, error.column, error.path]).toEqual([file, 3, 3, '']);
   });
 
   it('point at a bad indentation', async () => {
-    const file = await files.write(
-      'indent.yaml',
-      'resources:',
-      '  node:',
-      '    type: dummy::Node',
-      '   connect: []',
-    );
+    const file = await files.write('indent.yaml', 'resources:', '  node:', '    type: dummy::Node', '   connect: []');
     const error = await loadError(file);
     expect(error.message).toBe(`${file}:4:1: All mapping items must start at the same column`);
   });

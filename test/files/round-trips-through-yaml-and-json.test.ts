@@ -1,13 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { loadExperimentFile, saveExperimentFile } from '../../src/files/index.js';
-import {
-  DummyApplication,
-  DummyNode,
-  ExperimentController,
-  TypeRegistry,
-  defineResourceType,
-} from '../../src/index.js';
+import { DummyApplication, DummyNode, ExperimentController, TypeRegistry, defineResourceType } from '../../src/index.js';
 import { useTempFiles } from './temp-files.js';
 
 /** A registry with the dummy types and a type with a map attribute. */
@@ -45,25 +39,22 @@ function experiment(types: TypeRegistry): ExperimentController {
 describe('saving and loading', () => {
   const files = useTempFiles();
 
-  it.each(['experiment.yaml', 'experiment.yml', 'experiment.json'])(
-    'gives back the same experiment through %s, condition times as written',
-    async (name) => {
-      const types = registry();
-      const original = experiment(types);
-      const path = files.path(name);
-      await saveExperimentFile(original, path);
-      const loaded = await loadExperimentFile(path, { record: false, registry: types });
-      expect(loaded.describe()).toEqual(original.describe());
-      expect(loaded.expId).toBe('round-trip');
-      expect(loaded.describe().resources['my client']?.conditions?.[0]?.time).toBe('500ms');
+  it.each(['experiment.yaml', 'experiment.yml', 'experiment.json'])('gives back the same experiment through %s, condition times as written', async (name) => {
+    const types = registry();
+    const original = experiment(types);
+    const path = files.path(name);
+    await saveExperimentFile(original, path);
+    const loaded = await loadExperimentFile(path, { record: false, registry: types });
+    expect(loaded.describe()).toEqual(original.describe());
+    expect(loaded.expId).toBe('round-trip');
+    expect(loaded.describe().resources['my client']?.conditions?.[0]?.time).toBe('500ms');
 
-      // and saving it again writes the same text
-      const again = files.path(`again-${name}`);
-      await saveExperimentFile(loaded, again);
-      expect(await readFile(again, 'utf8')).toBe(await readFile(path, 'utf8'));
-      await Promise.all([original.shutdown(), loaded.shutdown()]);
-    },
-  );
+    // and saving it again writes the same text
+    const again = files.path(`again-${name}`);
+    await saveExperimentFile(loaded, again);
+    expect(await readFile(again, 'utf8')).toBe(await readFile(path, 'utf8'));
+    await Promise.all([original.shutdown(), loaded.shutdown()]);
+  });
 
   it('writes YAML a person can read', async () => {
     const ec = new ExperimentController({ expId: 'small', record: false });

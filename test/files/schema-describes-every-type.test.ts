@@ -52,7 +52,20 @@ describe('the experiment JSON Schema', () => {
     });
     const attributes = s['$defs']['attributes.test::Kinds'];
     expect(attributes.additionalProperties).toBe(false);
-    expect(Object.keys(attributes.properties)).toEqual(['colour', 'count', 'critical', 'deployTimeout', 'env', 'name', 'ratio', 'retries', 'retryDelay', 'startTimeout', 'stopTimeout', 'wait']);
+    expect(Object.keys(attributes.properties)).toEqual([
+      'colour',
+      'count',
+      'critical',
+      'deployTimeout',
+      'env',
+      'name',
+      'ratio',
+      'retries',
+      'retryDelay',
+      'startTimeout',
+      'stopTimeout',
+      'wait',
+    ]);
     expect(attributes.properties.name).toEqual({ description: 'A name.', type: 'string' });
     expect(attributes.properties.count).toEqual({ description: 'A count. Default: 1.', type: 'integer', minimum: 1, maximum: 10, default: 1 });
     expect(attributes.properties.colour).toEqual({ description: 'A colour. Default: "red".', enum: ['red', 'blue'], default: 'red' });
@@ -81,7 +94,28 @@ describe('the experiment JSON Schema', () => {
         return false;
       }
     };
-    for (const text of ['500ms', '2s', '1.5m', '1h', '2m30s', '1d', '.5s', '1500', '2.5', ' 2s ', '1m 30s', '2 s', '', 's', '2x', '2 parsecs', '-1s', '1s2', 'ms', '1.s']) {
+    for (const text of [
+      '500ms',
+      '2s',
+      '1.5m',
+      '1h',
+      '2m30s',
+      '1d',
+      '.5s',
+      '1500',
+      '2.5',
+      ' 2s ',
+      '1m 30s',
+      '2 s',
+      '',
+      's',
+      '2x',
+      '2 parsecs',
+      '-1s',
+      '1s2',
+      'ms',
+      '1.s',
+    ]) {
       expect([text, pattern.test(text)]).toEqual([text, accepted(text)]);
     }
   });

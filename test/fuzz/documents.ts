@@ -33,7 +33,10 @@ const oddName = fc.oneof(
 const smallMs = fc.integer({ min: 0, max: 40 });
 const duration = (fast: boolean) =>
   fast
-    ? fc.oneof(smallMs, smallMs.map((ms) => `${ms}ms`))
+    ? fc.oneof(
+        smallMs,
+        smallMs.map((ms) => `${ms}ms`),
+      )
     : fc.oneof(fc.integer({ min: 0, max: 10_000_000 }), fc.constantFrom('1h', '2m30s', '1.5s', '0', '1d', '500ms', 0.5, 1e15));
 
 const ACTIONS = ['DEPLOY', 'START', 'STOP', 'RELEASE'] as const;
@@ -204,14 +207,12 @@ export const valid = (fast: boolean): fc.Arbitrary<FuzzDocument> =>
 
 /** A valid document with one place changed to a wrong value, removed, or added. */
 export const nearValid = (fast: boolean): fc.Arbitrary<FuzzDocument> =>
-  fc
-    .tuple(validExperiment(fast), fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), wrongValue, fc.nat(), format)
-    .map(([doc, path, value, how, f]) => ({
-      text: serialise(mutate(doc, path, value, how), f),
-      format: f,
-      label: 'near-valid',
-      fast,
-    }));
+  fc.tuple(validExperiment(fast), fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), wrongValue, fc.nat(), format).map(([doc, path, value, how, f]) => ({
+    text: serialise(mutate(doc, path, value, how), f),
+    format: f,
+    label: 'near-valid',
+    fast,
+  }));
 
 /** Text-level damage to a valid document: a cut, a repeated line (a duplicate name), a stray character. */
 export const damaged = (fast: boolean): fc.Arbitrary<FuzzDocument> =>
@@ -230,7 +231,13 @@ export const damaged = (fast: boolean): fc.Arbitrary<FuzzDocument> =>
           '  a: { type: dummy::Node, conditions: [{ action: START, group: b, state: STARTED }] }',
           '  b: { type: dummy::Node, conditions: [{ action: START, group: [a], state: STARTED }] }',
         ].join('\n');
-      else text = ['x: &a [1, 2]', 'y: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'z: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'resources: [*c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n');
+      else
+        text = [
+          'x: &a [1, 2]',
+          'y: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+          'z: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+          'resources: [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+        ].join('\n');
       return { text, format: doc.format, label: `damaged (${how})`, fast };
     });
 
@@ -240,16 +247,15 @@ export const NESTING = ['[', '{"a":', '- ', '{ resources: '] as const;
 /** A document nested `depth` levels deep. */
 export function nested(depth: number, open: (typeof NESTING)[number]): FuzzDocument {
   const close = open === '[' ? ']' : open === '- ' ? '' : '}';
-  const text =
-    open === '- '
-      ? Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}- x`).join('\n')
-      : `${open.repeat(depth)}1${close.repeat(depth)}`;
+  const text = open === '- ' ? Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}- x`).join('\n') : `${open.repeat(depth)}1${close.repeat(depth)}`;
   return { text, format: open.startsWith('{"') ? 'json' : 'yaml', label: `garbage (nesting ${depth})`, fast: true };
 }
 
 /** Any JSON value at all, as a document; random text; deep nesting. */
 export const garbage: fc.Arbitrary<FuzzDocument> = fc.oneof(
-  fc.tuple(fc.jsonValue({ maxDepth: 4 }), format).map(([value, f]) => ({ text: serialise(value as Json, f), format: f, label: 'garbage (json value)', fast: true })),
+  fc
+    .tuple(fc.jsonValue({ maxDepth: 4 }), format)
+    .map(([value, f]) => ({ text: serialise(value as Json, f), format: f, label: 'garbage (json value)', fast: true })),
   fc.string({ unit: 'binary', maxLength: 300 }).map((text) => ({ text, format: 'yaml' as const, label: 'garbage (text)', fast: true })),
   fc.string({ unit: fc.constantFrom(...'{}[]:,-&*!|>\'"#%@` \n\tresources type'.split('')), maxLength: 200 }).map((text) => ({
     text,

@@ -29,7 +29,9 @@ describe('nepi graph FILE', () => {
     const names = Array.from({ length: 30 }, (_, i) => `app${i}`);
     writeFileSync(
       join(dir, 'many.yaml'),
-      ['expId: many', 'resources:', '  host: { type: dummy::Node }', ...names.map((name) => `  ${name}: { type: dummy::Application, connect: [host] }`)].join('\n'),
+      ['expId: many', 'resources:', '  host: { type: dummy::Node }', ...names.map((name) => `  ${name}: { type: dummy::Application, connect: [host] }`)].join(
+        '\n',
+      ),
     );
     const out = join(dir, 'graph.svg');
     const result = await nepi(['graph', join(dir, 'many.yaml'), '-o', out]);

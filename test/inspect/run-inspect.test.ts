@@ -51,8 +51,7 @@ describe('nepi run --inspect', () => {
 
       // a page opened after the run still gets every actor (the run is over by now)
       const stream = await readSse(`${page}/events`);
-      const actorOf = (name: string) =>
-        stream.waitFor((m) => m.data.type === '@xstate.actor' && m.data.name === name).then((m) => m.data);
+      const actorOf = (name: string) => stream.waitFor((m) => m.data.type === '@xstate.actor' && m.data.name === name).then((m) => m.data);
       const controller = await actorOf('controller');
       expect(controller.parentId).toBeUndefined();
       expect(controller.definition).toContain('"id":"controller"');

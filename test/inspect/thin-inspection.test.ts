@@ -82,7 +82,9 @@ describe('thin inspection', () => {
         const node = ec.registerResource('dummy::Node');
         for (let i = 0; i < 50; i++) ec.registerConnection(node, ec.registerResource('dummy::Application'));
       },
-      { inspect: (event: InspectionEvent) => void (event.type === '@xstate.actor' && seen.push({ id: event.actorRef.id, parent: event.actorRef._parent?.id })) },
+      {
+        inspect: (event: InspectionEvent) => void (event.type === '@xstate.actor' && seen.push({ id: event.actorRef.id, parent: event.actorRef._parent?.id })),
+      },
     );
     expect(seen[0]).toEqual({ id: 'controller', parent: undefined });
     expect(seen.slice(1).map((a) => a.id)).toEqual(['node1', ...Array.from({ length: 50 }, (_, i) => `application${i + 1}`)]);
@@ -107,7 +109,13 @@ describe('thin inspection', () => {
       event: { type: 'go' },
       snapshot: { status: 'active', value: 'b', context: { guid: 'x', times: { NEW: 0 }, handle: new (class Record {})(), error: new Error('boom') } },
     } as never);
-    thin.next!({ type: '@xstate.snapshot', actorRef, rootId: 'x:1', event: { type: 'again' }, snapshot: { status: 'active', value: 'b', context: {} } } as never);
+    thin.next!({
+      type: '@xstate.snapshot',
+      actorRef,
+      rootId: 'x:1',
+      event: { type: 'again' },
+      snapshot: { status: 'active', value: 'b', context: {} },
+    } as never);
     thin.next!({ type: '@xstate.microstep', actorRef, rootId: 'x:1' } as never);
     expect(out).toHaveLength(2); // the second snapshot repeats state 'b'; microsteps are dropped
     expect((out[0] as { event: unknown }).event).toEqual({

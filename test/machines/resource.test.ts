@@ -23,12 +23,7 @@ function start(plan: (step: StepName) => boolean, logic = resourceMachine) {
 }
 
 const steps = (impl: (step: StepName) => Promise<void>) =>
-  Object.fromEntries(
-    (['discover', 'provision', 'deploy', 'start', 'run', 'stop', 'release'] as const).map((step) => [
-      step,
-      fromPromise(() => impl(step)),
-    ]),
-  );
+  Object.fromEntries((['discover', 'provision', 'deploy', 'start', 'run', 'stop', 'release'] as const).map((step) => [step, fromPromise(() => impl(step))]));
 
 describe('resource machine', () => {
   it('goes NEW → DISCOVERED → PROVISIONED → READY → STARTED → STOPPED → RELEASED without steps', () => {

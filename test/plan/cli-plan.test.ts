@@ -25,7 +25,10 @@ describe('nepi plan FILE', () => {
     expect(existsSync(join(folder.dir, 'ran'))).toBe(false);
 
     const planDir = join(folder.dir, 'nepi-runs', 'planned', 'plan');
-    const records = readFileSync(join(planDir, 'events.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { kind?: string; event?: string });
+    const records = readFileSync(join(planDir, 'events.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind?: string; event?: string });
     const svg = parseXml(readFileSync(join(planDir, 'timeline.svg'), 'utf8'));
     expect(byKind(svg, 'bar')).toHaveLength(records.filter((r) => r.kind === undefined).length);
     expect(byKind(svg, 'arrow')).toHaveLength(1);
@@ -43,7 +46,11 @@ describe('nepi plan FILE', () => {
     expect(result.code, result.stderr).toBe(0);
     const plan = JSON.parse(result.stdout) as { total: number; resources: { guid: string; start: number }[] };
     expect(plan.total).toBe(13000);
-    expect(plan.resources.map((r) => [r.guid, r.start])).toEqual([['node', 3000], ['server', 3000], ['client', 5000]]);
+    expect(plan.resources.map((r) => [r.guid, r.start])).toEqual([
+      ['node', 3000],
+      ['server', 3000],
+      ['client', 5000],
+    ]);
     expect(existsSync(join(folder.dir, 'predicted', 'timeline.svg'))).toBe(true);
     expect(existsSync(join(folder.dir, 'nepi-runs'))).toBe(false);
   });

@@ -66,9 +66,7 @@ describe('planExperimentFile', () => {
     ]);
     const plan = await planExperimentFile(file);
     // as in a run: once nothing else can happen, the run fails what it still waits for
-    expect(plan.stuck).toEqual([
-      { guid: 'client', state: 'READY', cause: expect.stringContaining("its START still waits for 'server' to reach STOPPED") },
-    ]);
+    expect(plan.stuck).toEqual([{ guid: 'client', state: 'READY', cause: expect.stringContaining("its START still waits for 'server' to reach STOPPED") }]);
     expect(plan.resources.find((r) => r.guid === 'client')).toMatchObject({ endState: 'FAILED', start: undefined });
     expect(plan.status).toBe('aborted'); // the client is critical
     expect(plan.resources.every((r) => r.state === 'RELEASED')).toBe(true);

@@ -37,11 +37,7 @@ export function hasCycle(experiment: Experiment, conditions: readonly Condition[
   for (const c of conditions) {
     for (const m of c.members) {
       const needed: Action =
-        c.state === 'STARTED' || c.state === 'FINISHED'
-          ? 'START'
-          : c.state === 'STOPPED'
-            ? endsByItself(rms.get(m)!) ? 'START' : 'STOP'
-            : 'DEPLOY';
+        c.state === 'STARTED' || c.state === 'FINISHED' ? 'START' : c.state === 'STOPPED' ? (endsByItself(rms.get(m)!) ? 'START' : 'STOP') : 'DEPLOY';
       edge(`${c.target}/${c.action}`, `${m}/${needed}`);
     }
   }
@@ -111,7 +107,8 @@ async function checkCycles(experiment: Experiment, before: readonly Condition[],
       const error = attempt(() => add(c));
       const expected = ordered ? 'InvalidActionError' : closes ? 'ConditionCycleError' : 'nothing';
       const got = error === undefined ? 'nothing' : (error as Error).name;
-      if (got !== expected) problems.push(`registerCondition(${JSON.stringify(c)}) on deployed resources threw ${error ? String(error) : 'nothing'}, expected ${expected}`);
+      if (got !== expected)
+        problems.push(`registerCondition(${JSON.stringify(c)}) on deployed resources threw ${error ? String(error) : 'nothing'}, expected ${expected}`);
       if (error === undefined) registered.push(c);
       else if (countConditions(ec) !== count) problems.push('a refused condition was registered all the same');
       if (got === 'ConditionCycleError' && expected === got) outcome.atRegister++;
@@ -144,15 +141,18 @@ describe('cycles among conditions', () => {
             action: c.action,
             members: [...new Set(c.members.map((i) => names[i % names.length]!))],
             // FINISHED on a resource that never finishes is another error, left to other tests
-            state: (c.state === 'FINISHED' ? 'STOPPED' : c.state),
+            state: c.state === 'FINISHED' ? 'STOPPED' : c.state,
             delay: c.delay,
           }));
         const problems = await checkCycles(experiment, wild(first), wild(second), outcome);
-        if (problems.length > 0) throw new Error(`${problems.join('\n')}\n${JSON.stringify({ experiment, before: wild(first), after: wild(second) }, null, 2)}`);
+        if (problems.length > 0)
+          throw new Error(`${problems.join('\n')}\n${JSON.stringify({ experiment, before: wild(first), after: wild(second) }, null, 2)}`);
       }),
       { numRuns: 150 * Number(process.env['NEPI_PROPERTY_FACTOR'] ?? 1) },
     );
-    console.log(`cycles: ${outcome.atDeploy} refused by deploy(), ${outcome.atRegister} by registerCondition on deployed resources; ${outcome.none} experiments deployed`);
+    console.log(
+      `cycles: ${outcome.atDeploy} refused by deploy(), ${outcome.atRegister} by registerCondition on deployed resources; ${outcome.none} experiments deployed`,
+    );
     expect(outcome.atDeploy).toBeGreaterThan(20);
     expect(outcome.atRegister).toBeGreaterThan(5);
     expect(outcome.none).toBeGreaterThan(20);

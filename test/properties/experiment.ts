@@ -80,8 +80,7 @@ export interface ExperimentSeed {
   readonly groupDelays: readonly [number, number];
 }
 
-const duration = (max: number) =>
-  fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max }) });
+const duration = (max: number) => fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max }) });
 
 export interface SeedShape {
   /** fast-check's size for the arrays (default 'medium'): 'max' to reach the maximum lengths. */
@@ -162,10 +161,7 @@ export function interpret(seed: ExperimentSeed): Experiment {
   const hasStop = new Set<string>();
   /** Reaches STOPPED (or counts as such) without anybody releasing it. */
   const ends = (rm: Rm) =>
-    rm.runTime !== undefined ||
-    ['discover', 'provision', 'deploy', 'start', 'run'].includes(rm.failAt) ||
-    hasStop.has(rm.name) ||
-    rm.stopAt !== undefined;
+    rm.runTime !== undefined || ['discover', 'provision', 'deploy', 'start', 'run'].includes(rm.failAt) || hasStop.has(rm.name) || rm.stopAt !== undefined;
   const conditions: Condition[] = [];
   const seeds = seed.conditions
     .map((c) => ({ ...c, target: all[c.target % all.length]! }))
@@ -174,9 +170,7 @@ export function interpret(seed: ExperimentSeed): Experiment {
     const target = c.target;
     const self = c.action === 'STOP';
     let members = [...new Set(c.members.map((i) => all[i % all.length]!))].filter(
-      (m) =>
-        m.group <= target.group &&
-        (position.get(m.name)! < position.get(target.name)! || (self && m === target)),
+      (m) => m.group <= target.group && (position.get(m.name)! < position.get(target.name)! || (self && m === target)),
     );
     if (members.length === 0) continue;
     let state = c.state;

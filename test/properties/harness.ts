@@ -160,19 +160,22 @@ export function check(experiment: Experiment, observation: Observation, predicti
   // the abort seen (the first critical failure recorded), checked against the reference's
   const aborted = Math.min(Infinity, ...observation.failuresQuiet.filter((f) => f.critical).map((f) => f.time));
   if (exact && aborted !== prediction.abortAt) {
-    v(`timing: the experiment ${aborted < Infinity ? `aborted at ${aborted}` : 'did not abort'}, the reference says ${prediction.abortAt < Infinity ? `it aborts at ${prediction.abortAt}` : 'it does not abort'}`);
+    v(
+      `timing: the experiment ${aborted < Infinity ? `aborted at ${aborted}` : 'did not abort'}, the reference says ${prediction.abortAt < Infinity ? `it aborts at ${prediction.abortAt}` : 'it does not abort'}`,
+    );
   }
   const T = exact ? Math.min(aborted, prediction.abortAt) : aborted;
 
   // early: no action before every condition on it holds, plus its delay
   for (const send of sends) {
-    const at = (name: string, state: CondState | 'READY', strict = false) =>
-      reachedAt(quiet[name]!, rms.get(name)!.critical, state, strict);
+    const at = (name: string, state: CondState | 'READY', strict = false) => reachedAt(quiet[name]!, rms.get(name)!.critical, state, strict);
     for (const c of experiment.conditions) {
       if (c.target !== send.guid || c.action !== send.action) continue;
       const due = Math.max(...c.members.map((m) => at(m, c.state))) + c.delay;
       if (send.time < due) {
-        v(`early: ${send.action} sent to ${send.guid} at ${send.time}, before its condition (${c.members.join(', ')} ${c.state} + ${c.delay} ms) held at ${due}`);
+        v(
+          `early: ${send.action} sent to ${send.guid} at ${send.time}, before its condition (${c.members.join(', ')} ${c.state} + ${c.delay} ms) held at ${due}`,
+        );
       }
     }
     const rm = rms.get(send.guid)!;
@@ -227,7 +230,9 @@ export function check(experiment: Experiment, observation: Observation, predicti
       }
       const failure = observation.failuresQuiet.find((f) => f.guid === rm.name);
       if (counts(tl.failedAt, failure?.time) && (failure?.time !== tl.failedAt || failure?.step !== tl.failedStep)) {
-        v(`timing: ${rm.name} failed at ${failure?.step ?? 'no step'} at ${failure?.time ?? 'never'}, the reference says ${tl.failedStep ?? 'no step'} at ${tl.failedAt ?? 'never'}`);
+        v(
+          `timing: ${rm.name} failed at ${failure?.step ?? 'no step'} at ${failure?.time ?? 'never'}, the reference says ${tl.failedStep ?? 'no step'} at ${tl.failedAt ?? 'never'}`,
+        );
       }
     }
   }

@@ -149,15 +149,15 @@ export function predict(experiment: Experiment): Prediction {
       // its node may fail after READY (at start, run or stop): an application not deploying
       // yet is stranded. In the node's own group with barriers, the node cannot start
       // before the application is READY (the generator keeps them together then).
-      if (experiment.waitAllReady && node.group !== rm.group) throw new Error('reference model: an application outside its node\'s group with barriers');
+      if (experiment.waitAllReady && node.group !== rm.group) throw new Error("reference model: an application outside its node's group with barriers");
       if (!node.critical && !experiment.waitAllReady) {
         const nodeFailed = timeline(rm.node, 2).failedAt;
         // a DEPLOY condition that only the node's failure satisfies holds after the failure
         const byFailure =
           nodeFailed !== undefined &&
           experiment.conditions.some(
-            (c) => c.target === rm.name && c.action === 'DEPLOY' && c.delay === 0 && c.members.includes(rm.node!) &&
-              reach(rm.node!, c.state, true) === Infinity,
+            (c) =>
+              c.target === rm.name && c.action === 'DEPLOY' && c.delay === 0 && c.members.includes(rm.node!) && reach(rm.node!, c.state, true) === Infinity,
           );
         if (nodeFailed !== undefined && (deployAt > nodeFailed || (deployAt === nodeFailed && byFailure))) {
           fail(tl, Math.max(deployed, nodeFailed), 'deploy');

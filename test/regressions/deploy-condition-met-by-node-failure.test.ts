@@ -36,7 +36,10 @@ describe('regression: a DEPLOY condition met by the failure of the node', () => 
     ec.registerConnection(node, app);
     ec.registerCondition(app, 'DEPLOY', node, 'STARTED');
     ec.deploy(undefined, { waitAllReady: false });
-    const error = await settle(clock, ec.waitFinished().catch((e: unknown) => e));
+    const error = await settle(
+      clock,
+      ec.waitFinished().catch((e: unknown) => e),
+    );
     expect(error).toBeInstanceOf(ExperimentAbortedError);
     expect(ec.failures.map((f) => [f.guid, f.step, f.time, f.critical])).toEqual([
       ['n0', 'start', 0, false],

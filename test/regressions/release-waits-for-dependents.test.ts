@@ -18,7 +18,10 @@ describe('regression: a resource waiting for its dependents to release', () => {
     const { node, apps } = nodeWithApps(ec, 1, { releaseTime: '5s' }, { startTime: '1s' });
     const m = ec.registerResource('dummy::Node', { startTime: 500, failAt: 'start' });
     ec.deploy();
-    await settle(clock, ec.waitFinished().catch(() => undefined));
+    await settle(
+      clock,
+      ec.waitFinished().catch(() => undefined),
+    );
     expect(ec.status).toBe('aborted');
     expect(ec.getResource(m).times.FAILED).toBe(500);
     expect(ec.getResource(apps[0]!).times.RELEASED).toBe(5500);
@@ -32,7 +35,10 @@ describe('regression: a resource waiting for its dependents to release', () => {
     const { node } = nodeWithApps(ec, 1, { releaseTime: '5s' }, { discoverTime: '1s', provisionTime: '1s' });
     ec.registerResource('dummy::Node', { discoverTime: 500, failAt: 'discover' });
     ec.deploy();
-    await settle(clock, ec.waitFinished().catch(() => undefined));
+    await settle(
+      clock,
+      ec.waitFinished().catch(() => undefined),
+    );
     expect(ec.status).toBe('aborted');
     // was DISCOVERED at 1000, PROVISIONED and READY at 2000
     expect(ec.getResource(node).times.DISCOVERED).toBeUndefined();
@@ -46,7 +52,10 @@ describe('regression: a resource waiting for its dependents to release', () => {
     const { node } = nodeWithApps(ec, 1, { releaseTime: '5s' }, { runTime: '2s' });
     ec.registerResource('dummy::Node', { deployTime: '1s', failAt: 'deploy' });
     ec.deploy(undefined, { waitAllReady: false });
-    await settle(clock, ec.waitFinished().catch(() => undefined));
+    await settle(
+      clock,
+      ec.waitFinished().catch(() => undefined),
+    );
     expect(ec.status).toBe('aborted');
     // observed: FINISHED at 2000
     expect(ec.getResource(node).times.FINISHED).toBeUndefined();
@@ -59,7 +68,10 @@ describe('regression: a resource waiting for its dependents to release', () => {
     ec.registerCondition(node, 'STOP', node, 'STARTED', 500);
     ec.registerResource('dummy::Node', { deployTime: '1s', failAt: 'deploy' });
     ec.deploy(undefined, { waitAllReady: false });
-    await settle(clock, ec.waitFinished().catch(() => undefined));
+    await settle(
+      clock,
+      ec.waitFinished().catch(() => undefined),
+    );
     expect(ec.status).toBe('aborted');
     // observed: STOPPED at 3500
     expect(ec.getResource(node).times.STOPPED).toBeUndefined();

@@ -33,7 +33,9 @@ it('refuses a run whose controller still runs', async () => {
   const run = startNepi(['run', file, '--local-dir', localDir]);
   try {
     let runDir: string | undefined;
-    expect(await waitFor(() => (runDir = runDirOf(localDir, 'long')) !== undefined && readRecords(runDir).some((r) => r['to'] === 'STARTED'), 20_000)).toBe(true);
+    expect(await waitFor(() => (runDir = runDirOf(localDir, 'long')) !== undefined && readRecords(runDir).some((r) => r['to'] === 'STARTED'), 20_000)).toBe(
+      true,
+    );
     const twice = await nepi(['resume', runDir!]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(new RegExp(`still runs \\(pid ${run.process.pid}\\)`));
@@ -48,7 +50,9 @@ it('releases everything and exits 130 when the resumed run gets SIGINT', async (
   writeFileSync(file, yaml('interrupted', '20s'));
   const run = startNepi(['run', file, '--local-dir', localDir]);
   let runDir: string | undefined;
-  expect(await waitFor(() => (runDir = runDirOf(localDir, 'interrupted')) !== undefined && readRecords(runDir).some((r) => r['to'] === 'STARTED'), 20_000)).toBe(true);
+  expect(
+    await waitFor(() => (runDir = runDirOf(localDir, 'interrupted')) !== undefined && readRecords(runDir).some((r) => r['to'] === 'STARTED'), 20_000),
+  ).toBe(true);
   run.process.kill('SIGKILL');
   await run.exited;
   const resumed = startNepi(['resume', runDir!]);

@@ -6,9 +6,7 @@ import type { StepName } from '../../machines/lifecycle.js';
 
 function restoredActor(restore: RestoredResource, steps: readonly StepName[] = []) {
   const ran: string[] = [];
-  const actors = Object.fromEntries(
-    steps.map((step) => [step, fromPromise(async () => void ran.push(step))]),
-  );
+  const actors = Object.fromEntries(steps.map((step) => [step, fromPromise(async () => void ran.push(step))]));
   const actor = createActor(resourceMachine.provide({ actors }), {
     input: { guid: 'r', type: 'test::R', plan: (step: StepName) => steps.includes(step), now: () => 5000, restore },
   });

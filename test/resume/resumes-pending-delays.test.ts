@@ -34,7 +34,10 @@ describe('resume re-arms pending delays from their original reference times', ()
     // a1 goes on for what was left of its 5 s, counted from its recorded start
     expect(enteredAt(crash.runDir, 'a1', 'FINISHED')).toBe(5000);
     expect(ec.status).toBe('released');
-    const summary = JSON.parse(readFileSync(join(crash.runDir, 'summary.json'), 'utf8')) as { status: string; resources: Record<string, { state: string; times: Record<string, number> }> };
+    const summary = JSON.parse(readFileSync(join(crash.runDir, 'summary.json'), 'utf8')) as {
+      status: string;
+      resources: Record<string, { state: string; times: Record<string, number> }>;
+    };
     expect(summary.status).toBe('released');
     expect(Object.values(summary.resources).map((r) => r.state)).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
     expect(summary.resources['a1']!.times['STARTED']).toBe(0);
@@ -93,7 +96,11 @@ describe('a run can crash and resume more than once', () => {
     const { ec } = await resumeAndFinish(crash.runDir, 2800);
     expect(enteredAt(crash.runDir, 'a2', 'STARTED')).toBe(3000);
     expect(enteredAt(crash.runDir, 'a1', 'FINISHED')).toBe(5000);
-    expect(records(crash.runDir).filter((r) => r['kind'] === 'resume').map((r) => r['time'])).toEqual([1500, 2800]);
+    expect(
+      records(crash.runDir)
+        .filter((r) => r['kind'] === 'resume')
+        .map((r) => r['time']),
+    ).toEqual([1500, 2800]);
     expect(ec.status).toBe('released');
   });
 });

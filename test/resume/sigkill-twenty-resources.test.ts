@@ -65,9 +65,7 @@ it('resumes a SIGKILLed run of 20 resources and starts every delayed one at its 
   const states = all.filter((r) => r['kind'] === undefined);
   const at = (guid: string, to: string) => states.filter((r) => r['guid'] === guid && r['to'] === to).map((r) => r['time'] as number);
   const refStart = at('ref', 'STARTED')[0]!;
-  const held = new Map(
-    all.filter((r) => r['kind'] === 'condition' && r['event'] === 'held').map((r) => [r['guid'] as string, r['deadline'] as number]),
-  );
+  const held = new Map(all.filter((r) => r['kind'] === 'condition' && r['event'] === 'held').map((r) => [r['guid'] as string, r['deadline'] as number]));
 
   let afterResume = 0;
   const rows: string[] = [];

@@ -152,7 +152,9 @@ export async function startSshd(options: { owner?: number } = {}): Promise<TestS
     identity: join(dir, 'user_key'),
     wrongKey: join(dir, 'wrong_key'),
     username: userInfo().username,
-    hostKey: execFileSync('ssh-keygen', ['-lf', join(dir, 'host_key.pub')]).toString().split(' ')[1]!,
+    hostKey: execFileSync('ssh-keygen', ['-lf', join(dir, 'host_key.pub')])
+      .toString()
+      .split(' ')[1]!,
     node: (extra = {}) => ({ hostname: '127.0.0.1', port, identity: join(dir, 'user_key'), ...extra }),
     pids,
     sessions: () =>

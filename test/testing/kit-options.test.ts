@@ -13,7 +13,10 @@ describe('testResourceType options', () => {
   it('runs the paths it is given, completed by a release', async () => {
     const lines: string[] = [];
     const report = await testResourceType(Echo, {
-      paths: [['DEPLOY', 'discover ok'], ['DEPLOY', 'discover ok', 'provision ok', 'deploy ok', 'START']],
+      paths: [
+        ['DEPLOY', 'discover ok'],
+        ['DEPLOY', 'discover ok', 'provision ok', 'deploy ok', 'START'],
+      ],
       log: (line) => lines.push(line),
     });
     expect(report.paths).toBe(2);

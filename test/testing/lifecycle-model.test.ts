@@ -1,13 +1,7 @@
 /** The lifecycle as a test model: the xstate/graph TestModel of machines/resource.ts and its paths. */
 import { describe, expect, it } from 'vitest';
 import { TestModel } from 'xstate/graph';
-import {
-  formatLifecyclePath,
-  lifecycleTestModel,
-  resolveLifecyclePath,
-  shortestLifecyclePaths,
-  simpleLifecyclePaths,
-} from '../../src/testing/index.js';
+import { formatLifecyclePath, lifecycleTestModel, resolveLifecyclePath, shortestLifecyclePaths, simpleLifecyclePaths } from '../../src/testing/index.js';
 
 describe('the lifecycle test model', () => {
   it('is an xstate/graph TestModel of the resource machine, with step outcomes as events', () => {

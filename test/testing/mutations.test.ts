@@ -99,7 +99,9 @@ describe('the kit catches broken types', () => {
       });
       expect(report.paths).toBe(2);
       // the group holds the command and its wrapper (which writes the exit status)
-      expect(report.failures[0]!.message).toMatch(/^after release \(from STOPPED\), probe found: process \d+ of group \d+ still runs(; process \d+ of group \d+ still runs)*$/);
+      expect(report.failures[0]!.message).toMatch(
+        /^after release \(from STOPPED\), probe found: process \d+ of group \d+ still runs(; process \d+ of group \d+ still runs)*$/,
+      );
     } finally {
       for (const pgid of pgids) {
         try {

@@ -25,7 +25,9 @@ describe('testing a user-written type', () => {
       'DEPLOY → discover ok → provision fails → RELEASE → release fails',
       'DEPLOY → discover ok → provision fails → RELEASE → release ok',
     ]);
-    expect(report.failures[0]!.message).toMatch(/^after release \(from DISCOVERED with provision running\), probe found: directory .*nepi-scratch-\w+ still exists$/);
+    expect(report.failures[0]!.message).toMatch(
+      /^after release \(from DISCOVERED with provision running\), probe found: directory .*nepi-scratch-\w+ still exists$/,
+    );
     expect(report.failures[0]!.at).toBe(report.failures[0]!.events.length);
     expect((error as Error).message).toContain('demo::Scratch: 28 of 32 lifecycle paths passed');
   });

@@ -30,7 +30,14 @@ describe('condition arrows', () => {
     });
     expect(JSON.parse(start!.attributes['data-group']!)).toEqual(['server']);
     // node STOP after server and client FINISHED: server finished last; never released, ends at its deadline
-    expect(stop!.attributes).toMatchObject({ 'data-guid': 'node', 'data-action': 'STOP', 'data-from': 'server', 'data-t1': '2500', 'data-t2': '3500', 'data-released': 'false' });
+    expect(stop!.attributes).toMatchObject({
+      'data-guid': 'node',
+      'data-action': 'STOP',
+      'data-from': 'server',
+      'data-t1': '2500',
+      'data-t2': '3500',
+      'data-released': 'false',
+    });
     expect(stop!.attributes['class']).toContain('unreleased');
   });
 

@@ -32,9 +32,9 @@ afterAll(async () => {
   cleanups.splice(0).forEach((cleanup) => cleanup());
 });
 
-const barWidth = (guid: string, state: string) =>
-  page.$eval(`rect[data-guid="${guid}"][data-state="${state}"]`, (bar) => Number(bar.getAttribute('width')));
-const rowShown = (guid: string) => page.$eval(`g.row[data-guid="${guid}"]`, (row) => (row as unknown as { style: { display: string } }).style.display !== 'none');
+const barWidth = (guid: string, state: string) => page.$eval(`rect[data-guid="${guid}"][data-state="${state}"]`, (bar) => Number(bar.getAttribute('width')));
+const rowShown = (guid: string) =>
+  page.$eval(`g.row[data-guid="${guid}"]`, (row) => (row as unknown as { style: { display: string } }).style.display !== 'none');
 
 describe('timeline.html in a browser', () => {
   it('zooms the time axis: bars widen, ticks are recomputed, arrows follow', async () => {
@@ -59,7 +59,10 @@ describe('timeline.html in a browser', () => {
     expect(await rowShown('client')).toBe(false);
     expect(await rowShown('node')).toBe(true);
     // an arrow to a hidden row is hidden too
-    expect(await page.$$eval('path[data-kind=arrow]', (arrows) => arrows.map((a) => (a as unknown as { style: { display: string } }).style.display))).toEqual(['none', 'none']);
+    expect(await page.$$eval('path[data-kind=arrow]', (arrows) => arrows.map((a) => (a as unknown as { style: { display: string } }).style.display))).toEqual([
+      'none',
+      'none',
+    ]);
     await page.click('text.group-label[data-type="dummy::Application"]');
     expect(await rowShown('server')).toBe(true);
 

@@ -9,8 +9,14 @@ import { byKind, parseXml } from './xml.js';
 
 /** What events.ndjson holds: state changes and `held` condition records. */
 function recorded(runDir: string): { states: number; held: number } {
-  const lines = readFileSync(join(runDir, 'events.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { kind?: string; event?: string });
-  return { states: lines.filter((line) => line.kind === undefined).length, held: lines.filter((line) => line.kind === 'condition' && line.event === 'held').length };
+  const lines = readFileSync(join(runDir, 'events.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { kind?: string; event?: string });
+  return {
+    states: lines.filter((line) => line.kind === undefined).length,
+    held: lines.filter((line) => line.kind === 'condition' && line.event === 'held').length,
+  };
 }
 
 function drawn(file: string) {

@@ -38,10 +38,12 @@ describe('live view stream', () => {
       ['client', 'NEW', 1],
       ['bad', 'NEW', 1],
     ]);
-    expect(first.data.connections).toEqual([['node', 'server'], ['node', 'client'], ['node', 'bad']]);
-    expect(first.data.conditions).toEqual([
-      { id: 0, guid: 'client', action: 'START', group: ['server'], state: 'STARTED', delay: 2000, status: 'waiting' },
+    expect(first.data.connections).toEqual([
+      ['node', 'server'],
+      ['node', 'client'],
+      ['node', 'bad'],
     ]);
+    expect(first.data.conditions).toEqual([{ id: 0, guid: 'client', action: 'START', group: ['server'], state: 'STARTED', delay: 2000, status: 'waiting' }]);
 
     ec.deploy();
     await clock.advance(500);

@@ -12,12 +12,9 @@ describe('formatDuration', () => {
     expect(formatDuration(ms)).toBe(text);
   });
 
-  it.each([0, 250, 1_500, 150_000, 3_723_000, 61_100, 7_200_000])(
-    'round-trips %i ms through parseDuration',
-    (ms) => {
-      expect(parseDuration(formatDuration(ms))).toBe(ms);
-    },
-  );
+  it.each([0, 250, 1_500, 150_000, 3_723_000, 61_100, 7_200_000])('round-trips %i ms through parseDuration', (ms) => {
+    expect(parseDuration(formatDuration(ms))).toBe(ms);
+  });
 
   // Regression: 1.001 * 1000 is 1000.9999999999999 in floating point; parsing rounds it.
   it('round-trips millisecond-precise values above one second such as 1001', () => {

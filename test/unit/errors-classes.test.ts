@@ -22,14 +22,7 @@ describe('error classes', () => {
     ['AttributeValueError', () => new AttributeValueError('g', 't', 'a', 'is wrong')],
     ['InvalidConnectionError', () => new InvalidConnectionError('bad connection')],
     ['ConditionError', () => new ConditionError('never holds')],
-    [
-      'ConditionCycleError',
-      () =>
-        new ConditionCycleError(
-          [{ guid: 'a', action: 'START', waitsFor: 'b', state: 'STARTED', why: 'condition' }],
-          (guid) => guid,
-        ),
-    ],
+    ['ConditionCycleError', () => new ConditionCycleError([{ guid: 'a', action: 'START', waitsFor: 'b', state: 'STARTED', why: 'condition' }], (guid) => guid)],
     ['InvalidActionError', () => new InvalidActionError('not now')],
     ['ExperimentAbortedError', () => new ExperimentAbortedError([])],
   ];
@@ -74,9 +67,7 @@ describe('ExperimentAbortedError', () => {
 
   it('lists each failure with its guid, type, step and cause message', () => {
     const error = new ExperimentAbortedError(failures);
-    expect(error.message).toBe(
-      'experiment aborted: node1 (dummy::Node) failed at deploy: disk full; app1 (dummy::Application) failed at run: exit code 3',
-    );
+    expect(error.message).toBe('experiment aborted: node1 (dummy::Node) failed at deploy: disk full; app1 (dummy::Application) failed at run: exit code 3');
     expect(error.failures).toBe(failures);
   });
 

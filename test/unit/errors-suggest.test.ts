@@ -32,7 +32,7 @@ describe('nearestName and suggest', () => {
 });
 
 describe('errors that suggest a name', () => {
-  it("UnknownResourceError ends its message with \" - did you mean 'server'?\"", () => {
+  it('UnknownResourceError ends its message with " - did you mean \'server\'?"', () => {
     const error = new UnknownResourceError('sever', ['server', 'client']);
     expect(error.message).toBe("unknown resource 'sever' - did you mean 'server'?");
     expect(error.message).toContain(" - did you mean 'server'?");

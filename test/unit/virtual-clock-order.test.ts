@@ -13,11 +13,21 @@ describe('VirtualClock ordering', () => {
   it('fires timers in order of due time, whatever order they were set in', async () => {
     const clock = new VirtualClock();
     const fired: Array<[string, number]> = [];
-    for (const [name, ms] of [['c', 300], ['a', 100], ['d', 400], ['b', 200]] as const) {
+    for (const [name, ms] of [
+      ['c', 300],
+      ['a', 100],
+      ['d', 400],
+      ['b', 200],
+    ] as const) {
       clock.setTimeout(() => fired.push([name, clock.now()]), ms);
     }
     await clock.runAll();
-    expect(fired).toEqual([['a', 100], ['b', 200], ['c', 300], ['d', 400]]);
+    expect(fired).toEqual([
+      ['a', 100],
+      ['b', 200],
+      ['c', 300],
+      ['d', 400],
+    ]);
   });
 
   it('fires timers with equal due times in creation order', async () => {

@@ -65,9 +65,7 @@ function reattach(ctx: StepContext, recorded: Parameters<ReattachFunction>[1]): 
     ctx.data['runLeft'] = left;
     return { status: 'running' };
   }
-  return ctx.get('failAt') === 'run'
-    ? { status: 'ended', ok: false, reason: 'dummy failure while running (failAt: run)' }
-    : { status: 'ended', ok: true };
+  return ctx.get('failAt') === 'run' ? { status: 'ended', ok: false, reason: 'dummy failure while running (failAt: run)' } : { status: 'ended', ok: true };
 }
 
 /** Zero-time steps that do not fail are skipped: they cost no actor. */

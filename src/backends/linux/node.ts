@@ -52,7 +52,9 @@ async function makeRunDir(ctx: Step): Promise<void> {
   // not aborted with the step: a command already sent runs to its end on the host anyway
   const result = await host.exec(`command -v bash >/dev/null && command -v setsid >/dev/null && command -v base64 >/dev/null && mkdir -p ${quote(dir)}`);
   if (result.code !== 0) {
-    throw new Error(`${host.target} cannot run applications: it needs bash, setsid and base64, and a writable ${dir} (${result.stderr.trim() || `exit ${result.code}`})`);
+    throw new Error(
+      `${host.target} cannot run applications: it needs bash, setsid and base64, and a writable ${dir} (${result.stderr.trim() || `exit ${result.code}`})`,
+    );
   }
 }
 

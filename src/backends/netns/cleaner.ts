@@ -29,10 +29,18 @@ async function removeAll(names: readonly string[]): Promise<CleanReport> {
 export const netnsCleaner: Cleaner = {
   backend: 'netns',
   async cleanRun(runDir) {
-    const names = [...new Set(readLedger(runDir, LEDGER).filter((e) => e.kind === 'netns').map((e) => e.name))];
+    const names = [
+      ...new Set(
+        readLedger(runDir, LEDGER)
+          .filter((e) => e.kind === 'netns')
+          .map((e) => e.name),
+      ),
+    ];
     // a ledger is a file anyone may have edited: only names of nepi's form are deleted
     const foreign = names.filter((name) => !hasNamespaceForm(name));
-    const problems = foreign.map((name) => `the ledger names network namespace '${name}', which is not of nepi's form <prefix>-<8 hex digits>-<name>: left alone`);
+    const problems = foreign.map(
+      (name) => `the ledger names network namespace '${name}', which is not of nepi's form <prefix>-<8 hex digits>-<name>: left alone`,
+    );
     const left = names.filter((name) => hasNamespaceForm(name) && namespaceExists(name));
     if (left.length === 0) return { removed: [], problems };
     assertRoot({ guid: runDir, type: 'netns' });

@@ -86,7 +86,11 @@ function discover(ctx: LinkStep): void {
   checkPool(ctx, TYPE);
   const given = [ctx.get('address1'), ctx.get('address2')] as (string | undefined)[];
   if ((given[0] === undefined) !== (given[1] === undefined)) {
-    throw attributeError(ctx, given[0] === undefined ? 'address1' : 'address2', 'is not set while the other address is: set both, or neither for automatic addresses');
+    throw attributeError(
+      ctx,
+      given[0] === undefined ? 'address1' : 'address2',
+      'is not set while the other address is: set both, or neither for automatic addresses',
+    );
   }
   if (given[0] === undefined) return;
   const addresses = given.map((text, i) => {

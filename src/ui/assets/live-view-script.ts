@@ -7,10 +7,13 @@
  */
 import { STATE_COLOURS } from './live-view-page.js';
 
-export const LIVE_VIEW_SCRIPT = String.raw`
+export const LIVE_VIEW_SCRIPT =
+  String.raw`
 (function () {
   'use strict';
-  var COLOURS = ` + JSON.stringify(STATE_COLOURS) + String.raw`;
+  var COLOURS = ` +
+  JSON.stringify(STATE_COLOURS) +
+  String.raw`;
   var LIGHT = { NEW: 1, DISCOVERED: 1, PROVISIONED: 1, STOPPED: 1, RELEASED: 1 };
   var GRAPH_LIMIT = 300, TABLE_LIMIT = 500, TIMELINE_LIMIT = 300, LOG_LIMIT = 500;
   var run = null, offset = 0, endedAt = null, byGuid = {}, position = {}, history = {}, drawPending = false;

@@ -75,7 +75,11 @@ export function serveStatelyBridge(server: LocalServer, inspectorUrl = STATELY_I
   server.route('/inspect', (_req, res) => sendText(res, 'text/html', page));
   server.route('/inspect/events', (req, res) => {
     const replay = [...actors, ...snapshots.values(), ...recent.slice(-RECENT_EVENTS)];
-    stream.open(req, res, replay.map((data) => ({ event: 'inspect', data })));
+    stream.open(
+      req,
+      res,
+      replay.map((data) => ({ event: 'inspect', data })),
+    );
   });
   return {
     url: `${server.url}/inspect`,

@@ -137,7 +137,7 @@ export function thinValue(value: unknown, depth: number): unknown {
     return head;
   }
   const proto = Object.getPrototypeOf(value) as object | null;
-  if (proto !== Object.prototype && proto !== null) return `[${(value).constructor?.name ?? 'object'}]`;
+  if (proto !== Object.prototype && proto !== null) return `[${value.constructor?.name ?? 'object'}]`;
   if (depth >= DEPTH_LIMIT) return '{…}';
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {

@@ -92,7 +92,9 @@ describe('the address pool of a run', () => {
     const info = ec.getResource(failed[0]!);
     expect(info.step).toBe('provision');
     expect(String(info.error)).toMatch(
-      new RegExp(`'${failed[0]}': the address pool 10\\.78\\.0\\.0/29 is exhausted: no free /30 is left \\(2 subnet\\(s\\) of it taken by 'l\\d', 'l\\d'\\); set a larger 'pool' or give addresses explicitly`),
+      new RegExp(
+        `'${failed[0]}': the address pool 10\\.78\\.0\\.0/29 is exhausted: no free /30 is left \\(2 subnet\\(s\\) of it taken by 'l\\d', 'l\\d'\\); set a larger 'pool' or give addresses explicitly`,
+      ),
     );
     expect((info.error as Error).name).toBe('AddressPoolExhaustedError');
     await ec.shutdown();
@@ -101,7 +103,9 @@ describe('the address pool of a run', () => {
   it('fails a link whose addresses overlap the subnet of another, naming both', async () => {
     const ec = new ExperimentController({ localDir: dir.path, expId: 'overlap' });
     line(ec, 3, (i) =>
-      i === 1 ? { address1: '10.79.0.1/24', address2: '10.79.0.2/24', critical: false } : { address1: '10.79.0.5/30', address2: '10.79.0.6/30', critical: false },
+      i === 1
+        ? { address1: '10.79.0.1/24', address2: '10.79.0.2/24', critical: false }
+        : { address1: '10.79.0.5/30', address2: '10.79.0.6/30', critical: false },
     );
     ec.deploy();
     await ec.waitStarted();

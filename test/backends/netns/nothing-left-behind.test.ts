@@ -36,7 +36,10 @@ interface Run {
 }
 
 /** `nepi ARGS` in a child process; `onStarted` is called once `app` is STARTED. */
-function nepi(args: readonly string[], options: { env?: Record<string, string>; onStarted?: (kill: (signal: NodeJS.Signals) => void) => unknown } = {}): Promise<Run> {
+function nepi(
+  args: readonly string[],
+  options: { env?: Record<string, string>; onStarted?: (kill: (signal: NodeJS.Signals) => void) => unknown } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     let stdout = '';
@@ -115,7 +118,12 @@ describe('nothing is left behind', () => {
     expect(clean.stderr).toBe('');
     expect(clean.code).toBe(0);
     // other backends' cleaners may report their share (the local one: the app's process group)
-    expect(clean.stdout.split('\n').filter((l) => l.startsWith('removed') && l.endsWith('(netns)')).sort()).toEqual([
+    expect(
+      clean.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('removed') && l.endsWith('(netns)'))
+        .sort(),
+    ).toEqual([
       `removed network namespace nepi-${tag}-h1 (netns)`,
       `removed network namespace nepi-${tag}-h2 (netns)`,
       `removed network namespace nepi-${tag}-sw (netns)`,
@@ -141,7 +149,9 @@ describe('nothing is left behind', () => {
       expect(result.signal).toBe('SIGKILL');
       const runDir = runDirOf('all');
       const tag = runTag(runDir);
-      const ours = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`${prefix}-${tag}-`));
+      const ours = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => l.includes(`${prefix}-${tag}-`));
       expect(ours).toHaveLength(3);
 
       const clean = await nepi(['clean', '--all'], { env });
@@ -155,7 +165,7 @@ describe('nothing is left behind', () => {
     }
   });
 
-  it('nepi clean RUN_DIR leaves alone a namespace its ledger names that is not of nepi\'s form, and says so', async () => {
+  it("nepi clean RUN_DIR leaves alone a namespace its ledger names that is not of nepi's form, and says so", async () => {
     const foreign = `ntforeign${process.pid.toString(36)}`;
     const runDir = join(dir.path, 'forged', 'run');
     mkdirSync(join(runDir, 'ledger'), { recursive: true });
@@ -193,7 +203,11 @@ describe('nothing is left behind', () => {
     expect(stdout).toBe('deployed\n');
     expect(code).toBe(3);
     const runDir = runDirOf('exit');
-    expect(readFileSync(join(runDir, 'ledger', 'netns.ndjson'), 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
+    expect(
+      readFileSync(join(runDir, 'ledger', 'netns.ndjson'), 'utf8')
+        .split('\n')
+        .filter(Boolean),
+    ).toHaveLength(3);
     expect(leftovers([runDir])).toEqual([]);
   });
 

@@ -10,13 +10,7 @@ import { namespaceExists } from '../../../src/backends/netns/namespaces.js';
 import { NetnsLink, NetnsNode, NetnsRoute, NetnsSwitch } from '../../../src/backends/netns/index.js';
 import { LinuxApplication, LinuxPing, LinuxTcpdump } from '../../../src/index.js';
 import type { ResourceType } from '../../../src/index.js';
-import {
-  simpleLifecyclePaths,
-  testResourceType,
-  type LifecyclePoint,
-  type ProbeContext,
-  type TestResourceTypeOptions,
-} from '../../../src/testing/index.js';
+import { simpleLifecyclePaths, testResourceType, type LifecyclePoint, type ProbeContext, type TestResourceTypeOptions } from '../../../src/testing/index.js';
 import { netnsTestDir } from './support.js';
 
 const dir = netnsTestDir('kit');
@@ -64,9 +58,7 @@ describe('netns types pass the lifecycle kit', () => {
   });
 
   it(`netns::Route on a node: ${EVERY_PATH} paths`, async () => {
-    expect(await passes(NetnsRoute, { connect: [{ type: 'netns::Node' }], attributes: { destination: '10.1.0.0/24', via: '127.0.0.1' } })).toBe(
-      EVERY_PATH,
-    );
+    expect(await passes(NetnsRoute, { connect: [{ type: 'netns::Node' }], attributes: { destination: '10.1.0.0/24', via: '127.0.0.1' } })).toBe(EVERY_PATH);
   });
 
   it('linux::Application inside a netns::Node: its shortest paths, no process left', async () => {

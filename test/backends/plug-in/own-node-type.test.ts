@@ -96,7 +96,11 @@ describe('a node type from outside the package', () => {
     expect(sessions[0]!.calls).toEqual(['box1 start', 'box1 run', 'box1 release']);
     expect(sessions[0]!.disposed).toBe(true);
     // registering the type registered its backend
-    expect(registry().backends().map((backend) => backend.name)).toContain('box');
+    expect(
+      registry()
+        .backends()
+        .map((backend) => backend.name),
+    ).toContain('box');
   });
 
   it('runs linux::Ping on it, resolving the target by the node name the box gives an address', async () => {
@@ -115,7 +119,9 @@ describe('a node type from outside the package', () => {
     ec.registerResource('box::Node', {}, { name: 'box2' });
     ec.registerResource('linux::Application', { command: 'true' }, { name: 'app' });
     ec.registerConnection('box1', 'app');
-    expect(() => ec.registerConnection('box2', 'app')).toThrow("resource 'app' (linux::Application) already has 1 connection(s) to node (any node type), the most it takes");
+    expect(() => ec.registerConnection('box2', 'app')).toThrow(
+      "resource 'app' (linux::Application) already has 1 connection(s) to node (any node type), the most it takes",
+    );
     ec.registerResource('linux::Application', { command: 'true' }, { name: 'alone' });
     expect(() => ec.validate()).toThrow("resource 'alone' (linux::Application) must be connected to at least 1 node (any node type), has 0");
   });

@@ -78,7 +78,10 @@ describe('the SSH cleaner', () => {
       const report = (await cleanUp({ runDir: ec.runDir })).get('ssh')!;
       expect(report.problems).toEqual([]);
       const target = `${sshd.username}@127.0.0.1:${sshd.port}`;
-      expect(report.removed).toEqual([`process group ${pgid} of 'unrecorded' on ${target}`, `folder ${join(homedir(), '.nepi', expId, ec.runId)} on ${target}`]);
+      expect(report.removed).toEqual([
+        `process group ${pgid} of 'unrecorded' on ${target}`,
+        `folder ${join(homedir(), '.nepi', expId, ec.runId)} on ${target}`,
+      ]);
       expect(liveMembers(pgid)).toEqual([]);
       expect(liveMembers(stranger.pid!)).not.toEqual([]);
     } finally {

@@ -163,7 +163,9 @@ describe('SSH faults', () => {
     proxy.cut();
     await ec.waitFinished('host');
     expect(ec.getResource('host')).toMatchObject({ state: 'FAILED', step: 'run' });
-    expect(String(ec.getResource('host').error)).toContain(`lost the connection to ${sshd.username}@127.0.0.1:${proxy.port} and could not restore it within 1 s`);
+    expect(String(ec.getResource('host').error)).toContain(
+      `lost the connection to ${sshd.username}@127.0.0.1:${proxy.port} and could not restore it within 1 s`,
+    );
     await ec.shutdown();
   });
 });

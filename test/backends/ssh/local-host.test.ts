@@ -5,7 +5,18 @@ import { isLocalHost } from '../../../src/backends/linux/node.js';
 
 describe('isLocalHost', () => {
   it('accepts the loopback names whatever their case, and localhost.localdomain', () => {
-    for (const name of ['localhost', 'LOCALHOST', 'LocalHost', 'localhost.localdomain', 'LOCALHOST.LOCALDOMAIN', 'localhost.', '127.0.0.1', '127.1.2.3', '::1', 'ip6-localhost']) {
+    for (const name of [
+      'localhost',
+      'LOCALHOST',
+      'LocalHost',
+      'localhost.localdomain',
+      'LOCALHOST.LOCALDOMAIN',
+      'localhost.',
+      '127.0.0.1',
+      '127.1.2.3',
+      '::1',
+      'ip6-localhost',
+    ]) {
       expect(isLocalHost(name), name).toBe(true);
     }
     expect(isLocalHost(hostname().toUpperCase())).toBe(true);

@@ -53,7 +53,13 @@ describe('process records', () => {
   it('refuses pids and process groups that would make a kill hit everything', () => {
     dir = mkdtempSync(join(tmpdir(), 'nepi-record-'));
     const path = join(dir, 'process.json');
-    for (const [pid, pgid] of [[1, 1], [0, 0], [1234, 1], [1234, -5], [1.5, 1234]]) {
+    for (const [pid, pgid] of [
+      [1, 1],
+      [0, 0],
+      [1234, 1],
+      [1234, -5],
+      [1.5, 1234],
+    ]) {
       writeFileSync(path, JSON.stringify({ host: 'local', pid, pgid, startTime: '1', exitFile: '/x' }));
       expect(readProcessRecord(path)).toBeUndefined();
     }

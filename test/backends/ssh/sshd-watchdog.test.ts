@@ -32,7 +32,20 @@ describe('the test sshd', () => {
     const sshd = await startSshd({ owner: owner.pid! });
     const client = spawn(
       'ssh',
-      ['-i', sshd.identity, '-p', String(sshd.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', `${sshd.username}@127.0.0.1`, 'sleep 60'],
+      [
+        '-i',
+        sshd.identity,
+        '-p',
+        String(sshd.port),
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'BatchMode=yes',
+        `${sshd.username}@127.0.0.1`,
+        'sleep 60',
+      ],
       { stdio: 'ignore' },
     );
     try {

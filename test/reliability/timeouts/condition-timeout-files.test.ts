@@ -4,14 +4,9 @@ import { settle } from '../../helpers.js';
 import { VirtualClock } from '../../../src/testing/index.js';
 
 const file = (condition: string) =>
-  [
-    'resources:',
-    '  a: { type: dummy::Node, attributes: { startTime: 10s } }',
-    '  b:',
-    '    type: dummy::Node',
-    '    conditions:',
-    `      - ${condition}`,
-  ].join('\n');
+  ['resources:', '  a: { type: dummy::Node, attributes: { startTime: 10s } }', '  b:', '    type: dummy::Node', '    conditions:', `      - ${condition}`].join(
+    '\n',
+  );
 
 function problem(text: string): string {
   try {
@@ -41,9 +36,7 @@ describe('condition timeouts in experiment files', () => {
   it('defaults onTimeout to fail', () => {
     const { description } = parseExperiment(file('{ action: START, group: a, state: STARTED, timeout: 2s }'));
     const ec = buildExperiment(description, { record: false, clock: new VirtualClock() });
-    expect(ec.describe().resources['b']!.conditions).toEqual([
-      { action: 'START', group: ['a'], state: 'STARTED', timeout: '2s', onTimeout: 'fail' },
-    ]);
+    expect(ec.describe().resources['b']!.conditions).toEqual([{ action: 'START', group: ['a'], state: 'STARTED', timeout: '2s', onTimeout: 'fail' }]);
     ec.actor.stop();
   });
 

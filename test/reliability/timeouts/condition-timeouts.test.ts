@@ -117,7 +117,10 @@ describe('condition timeouts', () => {
     const b = ec.registerResource('dummy::Node', {}, { name: 'b' });
     ec.registerCondition(b, 'START', a, 'STARTED', 0, { timeout: '1s' });
     ec.deploy();
-    const outcome = ec.waitStarted().then(() => 'started', (error: Error) => error.message);
+    const outcome = ec.waitStarted().then(
+      () => 'started',
+      (error: Error) => error.message,
+    );
     expect(await settle(clock, outcome)).toBe(
       "experiment aborted: b (dummy::Node) failed at start: its START condition timed out after 1000 ms: 'a' had not reached STARTED",
     );
@@ -189,7 +192,10 @@ describe('condition timeouts in the run directory', () => {
     ec.deploy();
     await clock.runAll();
     await settle(clock, ec.shutdown());
-    const lines = readFileSync(join(ec.runDir, 'events.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = readFileSync(join(ec.runDir, 'events.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const records = lines.filter((line) => line['kind'] === 'condition' && (line['event'] === 'timeout' || line['event'] === 'skipped'));
     expect(records).toMatchObject([
       { kind: 'condition', event: 'timeout', guid: 'b', action: 'START', group: ['a'], state: 'STARTED', delay: 0, time: 1000, deadline: 1000 },

@@ -44,15 +44,23 @@ describe('retries', () => {
     expect(String(tries[2]!.error)).toContain('deploy try 3 failed on purpose');
     expect(ec.failures).toHaveLength(1);
     expect(ec.failures[0]).toMatchObject({ guid: node, step: 'deploy', time: 3000 });
-    expect(String((ec.failures[0]!.error as Error).message)).toBe(
-      "step 'deploy' failed 3 times; the last try: deploy try 3 failed on purpose",
-    );
+    expect(String((ec.failures[0]!.error as Error).message)).toBe("step 'deploy' failed 3 times; the last try: deploy try 3 failed on purpose");
     const shutdown = ec.shutdown();
     await clock.runAll();
     await shutdown;
     const lines = records(ec).filter((record) => record['kind'] === 'try');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatchObject({ kind: 'try', guid: 'node', type: 'flaky::Node', step: 'deploy', attempt: 1, attempts: 3, outcome: 'failed', nextDelay: 1000, time: 0 });
+    expect(lines[0]).toMatchObject({
+      kind: 'try',
+      guid: 'node',
+      type: 'flaky::Node',
+      step: 'deploy',
+      attempt: 1,
+      attempts: 3,
+      outcome: 'failed',
+      nextDelay: 1000,
+      time: 0,
+    });
     expect(lines[0]!['error']).toBe('deploy try 1 failed on purpose');
     expect(lines[2]).not.toHaveProperty('nextDelay');
     // the try records come before the state change they led to
@@ -77,7 +85,11 @@ describe('retries', () => {
     const shutdown = ec.shutdown();
     await clock.runAll();
     await shutdown;
-    expect(records(ec).filter((record) => record['kind'] === 'try').map((record) => record['outcome'])).toEqual(['failed', 'ok']);
+    expect(
+      records(ec)
+        .filter((record) => record['kind'] === 'try')
+        .map((record) => record['outcome']),
+    ).toEqual(['failed', 'ok']);
   });
 
   it('doubles the delay before each further try, on the virtual clock', async () => {
@@ -92,7 +104,10 @@ describe('retries', () => {
     expect(gaps).toEqual([250, 500, 1000, 2000, 4000]);
     expect(tries.slice(0, -1).map((t) => t.nextDelay)).toEqual(gaps);
     expect(ec.getResource(node).times.READY).toBe(7750);
-    await ec.shutdown().then(() => undefined, () => undefined);
+    await ec.shutdown().then(
+      () => undefined,
+      () => undefined,
+    );
   });
 
   it('waits 1 s before the first retry when retryDelay is unset', async () => {

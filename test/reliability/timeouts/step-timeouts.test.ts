@@ -81,8 +81,13 @@ describe('step timeouts', () => {
     const { ec, clock } = virtualExperiment();
     ec.registerResource(StubbornNode, { deployTimeout: 500 });
     ec.deploy();
-    const outcome = ec.waitDeployed().then(() => 'deployed', (error: Error) => error.message);
-    expect(await settle(clock, outcome)).toMatch(/experiment aborted: .* failed at deploy: step 'deploy' of '.*' timed out: its deployTimeout of 500ms expired/);
+    const outcome = ec.waitDeployed().then(
+      () => 'deployed',
+      (error: Error) => error.message,
+    );
+    expect(await settle(clock, outcome)).toMatch(
+      /experiment aborted: .* failed at deploy: step 'deploy' of '.*' timed out: its deployTimeout of 500ms expired/,
+    );
     expect(ec.status).toBe('aborted');
     await settle(clock, ec.shutdown());
   });

@@ -45,8 +45,7 @@ async function cleanRun(runDir: string): Promise<CleanReport> {
   const runId = basename(runDir);
   const expId = basename(dirname(runDir));
   const resources = Object.entries(description.resources);
-  const connected = (a: string, b: string) =>
-    (description.resources[a]?.connect ?? []).includes(b) || (description.resources[b]?.connect ?? []).includes(a);
+  const connected = (a: string, b: string) => (description.resources[a]?.connect ?? []).includes(b) || (description.resources[b]?.connect ?? []).includes(a);
   for (const [guid, resource] of resources) {
     if (resource.type !== 'linux::Node') continue;
     const node = nodeView(guid, resource.attributes ?? {});
@@ -72,7 +71,10 @@ async function cleanRun(runDir: string): Promise<CleanReport> {
           `  { group_alive ${record.pgid} && kill -KILL -- -${record.pgid} 2>/dev/null && echo "process group ${record.pgid} of "${quote(`'${app}'`)}; }`,
         );
       }
-      lines.push(`if [ -e ${quote(folder)} ]; then rm -rf ${quote(folder)} && echo "folder "${quote(folder)}; fi`, `rmdir ${quote(posix.dirname(folder))} 2>/dev/null; true`);
+      lines.push(
+        `if [ -e ${quote(folder)} ]; then rm -rf ${quote(folder)} && echo "folder "${quote(folder)}; fi`,
+        `rmdir ${quote(posix.dirname(folder))} 2>/dev/null; true`,
+      );
       const result = await host.exec(bash(lines.join('\n')));
       for (const line of result.stdout.split('\n').filter(Boolean)) removed.push(`${line} on ${host.target}`);
       if (result.code !== 0) problems.push(`${host.target}: ${result.stderr.trim() || `exit ${result.code}`}`);

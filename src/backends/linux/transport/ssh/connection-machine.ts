@@ -110,7 +110,13 @@ export function connectionMachine<L>() {
             target: 'reconnecting',
             actions: enqueueActions(({ context, enqueue }) => {
               enqueue.emit({ type: 'down', link: context.link as L });
-              enqueue.assign({ link: undefined, deadline: context.now() + context.reconnectTimeout, backoff: FIRST_BACKOFF_MS, tries: 0, lastError: undefined });
+              enqueue.assign({
+                link: undefined,
+                deadline: context.now() + context.reconnectTimeout,
+                backoff: FIRST_BACKOFF_MS,
+                tries: 0,
+                lastError: undefined,
+              });
             }),
           },
         },

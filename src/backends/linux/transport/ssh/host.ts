@@ -165,7 +165,9 @@ export class SshHost {
           // listen from the callback on: a short command's output, exit status and close can
           // come in the same packet as the channel's confirmation
           return await new Promise<ExecResult>((resolve, reject) => {
-            client.exec(command, (error, channel) => (error ? reject(new ChannelRefused(error)) : collect(channel, options, this.target).then(resolve, reject)));
+            client.exec(command, (error, channel) =>
+              error ? reject(new ChannelRefused(error)) : collect(channel, options, this.target).then(resolve, reject),
+            );
           });
         } catch (error) {
           if (!(error instanceof ChannelRefused)) throw error;
@@ -327,7 +329,14 @@ export class SshHost {
     const options = this.options;
     const creds = credentials(options);
     if (options.gateway === undefined) {
-      const client = await dial({ host: options.hostname, port: options.port, username: options.username }, creds, timeout, options, this.target, options.hostKey);
+      const client = await dial(
+        { host: options.hostname, port: options.port, username: options.username },
+        creds,
+        timeout,
+        options,
+        this.target,
+        options.hostKey,
+      );
       return { client, gateway: undefined };
     }
     const gw = parseGateway(options.gateway);
@@ -341,7 +350,14 @@ export class SshHost {
       const sock = await new Promise<ClientChannel>((resolve, reject) =>
         gateway.forwardOut('127.0.0.1', 0, options.hostname, options.port, (error, stream) => (error ? reject(error) : resolve(stream))),
       );
-      const client = await dial({ host: options.hostname, port: options.port, username: options.username, sock }, creds, timeout, options, this.target, options.hostKey);
+      const client = await dial(
+        { host: options.hostname, port: options.port, username: options.username, sock },
+        creds,
+        timeout,
+        options,
+        this.target,
+        options.hostKey,
+      );
       client.on('close', () => gateway.end());
       return { client, gateway };
     } catch (error) {
@@ -377,7 +393,9 @@ function dial(config: ConnectConfig, creds: Credentials, timeout: number, option
     client.on('error', (error: Error & { level?: string; code?: string }) => {
       if (settled) return;
       if (presented !== undefined && presented !== hostKey) {
-        return fail(new SshConnectionError(target, 'hostkey', `${target} presented the host key ${presented}, not ${hostKey} (attribute hostKey)`, { cause: error }));
+        return fail(
+          new SshConnectionError(target, 'hostkey', `${target} presented the host key ${presented}, not ${hostKey} (attribute hostKey)`, { cause: error }),
+        );
       }
       fail(classify(error, target, creds, timeout));
     });
@@ -414,7 +432,9 @@ function classify(error: Error & { level?: string; code?: string }, target: stri
     return new SshConnectionError(target, 'auth', `${target} rejected ${creds.source}: ${error.message}`, { cause: error });
   }
   if (error.level === 'client-timeout') {
-    return new SshConnectionError(target, 'unreachable', `cannot reach ${target}: no SSH handshake within ${formatMs(timeout)} (connectTimeout)`, { cause: error });
+    return new SshConnectionError(target, 'unreachable', `cannot reach ${target}: no SSH handshake within ${formatMs(timeout)} (connectTimeout)`, {
+      cause: error,
+    });
   }
   const code = error.code ? ` (${error.code})` : '';
   const what = error.code === 'ECONNREFUSED' ? 'connection refused' : error.message;

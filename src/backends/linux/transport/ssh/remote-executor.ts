@@ -30,16 +30,7 @@ import { hostOptions } from './host-options.js';
 import { SshHost } from './host.js';
 import { remoteTraceSource } from './remote-traces.js';
 import type { NodeConnection } from '../../session.js';
-import {
-  bash,
-  GROUP_ALIVE_FUNCTION,
-  isShellName,
-  KILL_RECORDED_FUNCTION,
-  killStepGroupsScript,
-  quote,
-  stepGroupCommand,
-  writeFileCommand,
-} from './shell.js';
+import { bash, GROUP_ALIVE_FUNCTION, isShellName, KILL_RECORDED_FUNCTION, killStepGroupsScript, quote, stepGroupCommand, writeFileCommand } from './shell.js';
 
 const EXIT_FILE = 'exit-status';
 
@@ -167,7 +158,9 @@ async function uploadFiles(ctx: StepContext, conn: NodeConnection, files: readon
     if (isDirectory) await uploadDirectory(host, file, target, signal);
     else
       await new Promise<void>((resolve, reject) =>
-        sftp.fastPut(file, target, (error) => (error ? reject(new Error(`uploading '${file}' to ${host.target}:${target} failed: ${error.message}`)) : resolve())),
+        sftp.fastPut(file, target, (error) =>
+          error ? reject(new Error(`uploading '${file}' to ${host.target}:${target} failed: ${error.message}`)) : resolve(),
+        ),
       );
   }
 }
@@ -216,13 +209,15 @@ async function runDepends(ctx: StepContext, conn: NodeConnection, done: Map<stri
       groups.add(pidFile);
       const onAbort = () => void killStepGroups(host, [pidFile]).catch(() => {});
       ctx.signal.addEventListener('abort', onAbort, { once: true });
-      running = host.exec(`mkdir -p ${quote(runDir)} && cd ${quote(runDir)} && ${stepGroupCommand(command, pidFile)}`, { signal: stepSignal(ctx) }).then((result) => {
-        ctx.signal.removeEventListener('abort', onAbort);
-        groups.delete(pidFile);
-        if (result.code === 0) return;
-        const tail = tailLines(result.stderr);
-        throw new Error(`depends command '${command}' exited with code ${result.code} on ${host.target}${tail ? `; stderr ends with:\n${tail}` : ''}`);
-      });
+      running = host
+        .exec(`mkdir -p ${quote(runDir)} && cd ${quote(runDir)} && ${stepGroupCommand(command, pidFile)}`, { signal: stepSignal(ctx) })
+        .then((result) => {
+          ctx.signal.removeEventListener('abort', onAbort);
+          groups.delete(pidFile);
+          if (result.code === 0) return;
+          const tail = tailLines(result.stderr);
+          throw new Error(`depends command '${command}' exited with code ${result.code} on ${host.target}${tail ? `; stderr ends with:\n${tail}` : ''}`);
+        });
       done.set(command, running);
       running.catch(() => done.delete(command));
     }
@@ -371,7 +366,16 @@ async function cleanUp(ctx: StepContext, host: SshHost, dir: string): Promise<vo
     await host.connect();
     // one session: kill what is left of the group, send the traces back as a tar stream, remove the folder
     const copy = traces.length > 0 ? extractInto(ctx.dir()) : undefined;
-    const result = await host.exec(bash(releaseScript(process?.pgid, dir, traces.map((trace) => trace.name))), copy ? { stdout: copy.stdin } : {});
+    const result = await host.exec(
+      bash(
+        releaseScript(
+          process?.pgid,
+          dir,
+          traces.map((trace) => trace.name),
+        ),
+      ),
+      copy ? { stdout: copy.stdin } : {},
+    );
     if (copy) await copy.done;
     if (result.code !== 0) throw new Error(result.stderr.trim() || `exit ${result.code}`);
     if (process) host.ended(process.exitFile, undefined);
@@ -461,7 +465,9 @@ async function reattach(ctx: StepContext, conn: NodeConnection): Promise<Reattac
   ctx.data['remoteDir'] = posix.join(runDir, ctx.guid);
   if (!record) return { status: 'gone', reason: `no process was recorded for '${ctx.guid}' (${path} is missing or unreadable)` };
   const check = await host.exec(
-    bash(`s=$(cat /proc/${record.pid}/stat 2>/dev/null) && s=\${s##*) } && set -- $s && [ "$1" != Z ] && [ -z ${quote(record.startTime)} -o "\${20}" = ${quote(record.startTime)} ] && echo running; cat ${quote(record.exitFile)} 2>/dev/null; true`),
+    bash(
+      `s=$(cat /proc/${record.pid}/stat 2>/dev/null) && s=\${s##*) } && set -- $s && [ "$1" != Z ] && [ -z ${quote(record.startTime)} -o "\${20}" = ${quote(record.startTime)} ] && echo running; cat ${quote(record.exitFile)} 2>/dev/null; true`,
+    ),
   );
   if (/^running$/m.test(check.stdout)) {
     follow(ctx, host, record);
@@ -471,7 +477,8 @@ async function reattach(ctx: StepContext, conn: NodeConnection): Promise<Reattac
   const ended: RemoteProcess = { ...record, host: record.host, exited: Promise.resolve(exit), ended: true, exit };
   ctx.data['process'] = ended;
   if (exit?.code === 0) return { status: 'ended', ok: true };
-  if (!exit) return { status: 'ended', ok: false, reason: `process ${record.pid} on ${host.target} ended while no controller watched it and left no exit status` };
+  if (!exit)
+    return { status: 'ended', ok: false, reason: `process ${record.pid} on ${host.target} ended while no controller watched it and left no exit status` };
   return { status: 'ended', ok: false, reason: failureMessage(exit, '') };
 }
 
