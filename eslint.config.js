@@ -20,10 +20,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       // An abort rejects with signal.reason, which is unknown by type; anything else must be an Error.
-      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
-      '@typescript-eslint/only-throw-error': ['error', { allowThrowingUnknown: true }],
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
+      '@typescript-eslint/only-throw-error': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
       // `async` without `await` is kept on purpose where a synchronous throw must become a rejection.
       '@typescript-eslint/require-await': 'off',
+      // String(x) of an unknown already narrowed (not an object) is how messages show values; the rule cannot see it
+      '@typescript-eslint/no-base-to-string': 'off',
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
   },
@@ -38,6 +40,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
     },
   },
   {

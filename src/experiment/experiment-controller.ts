@@ -16,7 +16,7 @@ import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
 import { resourceLogic } from '../resources/resource-logic.js';
 import type { ResourceType } from '../resources/resource-type.js';
 import { RunDirectory } from '../run/run-directory.js';
-import { summariseFailure, type RunSummary } from '../run/summary.js';
+import { summariseRun, type RunSummary } from '../run/summary.js';
 import type { TraceOptions } from '../run/traces.js';
 import type { Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
@@ -347,16 +347,11 @@ export class ExperimentController {
 
   /** The run as it stands: status, failures, every resource's state and state times. */
   summary(): RunSummary {
-    return {
-      expId: this.expId,
-      runId: this.runId,
-      runDir: this.runDir,
-      status: this.status,
-      startedAt: this.#startedAt.toISOString(),
-      endedAt: new Date().toISOString(),
-      failures: this.failures.map(summariseFailure),
-      resources: this.#model.summarise((guid) => this.getResource(guid)),
-    };
+    return summariseRun(
+      this,
+      this.#startedAt,
+      this.#model.summarise((guid) => this.getResource(guid)),
+    );
   }
 
   /** Collect trace `name` of `guid` (traces are on unless the type says otherwise). */

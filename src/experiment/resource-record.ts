@@ -195,6 +195,7 @@ export class ResourceRecord implements ResourceView, StepHandle {
     const spec = this.resourceType.node;
     if (!spec) return undefined;
     if (!this.#node) {
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below have their own `this`
       const record = this;
       let executor: Executor | undefined;
       this.#node = {
@@ -214,6 +215,7 @@ export class ResourceRecord implements ResourceView, StepHandle {
   /** What the type's code sees of this resource outside a step (a probe, a node's executor). */
   scope(): ResourceScope {
     if (!this.#scope) {
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below have their own `this`
       const record = this;
       const env = this.env;
       this.#scope = {

@@ -54,6 +54,6 @@ function failStranded(ec: ExperimentController, guids: readonly string[], state:
       { guid, type: ec.getResource(guid).type },
     );
     const actor = actors.get(guid);
-    if (actor?.getSnapshot().status === 'active') actor.send({ type: 'FAIL', error });
+    if (actor && (actor.getSnapshot() as { status: string }).status === 'active') actor.send({ type: 'FAIL', error });
   }
 }

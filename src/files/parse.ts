@@ -2,7 +2,7 @@
  * Experiment files as text: YAML, or JSON (which the same parser reads), parsed into an
  * experiment description with every problem located by file, line, column and path.
  */
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
 import { checkExperiment, type PathProblem } from '../experiment/check-description.js';
 import type { ExperimentFileDescription } from '../experiment/description.js';
@@ -116,7 +116,7 @@ export function throwIfAny(problems: readonly ExperimentFileProblem[]): void {
  * inside one is located at the alias.
  */
 function walk(
-  node: Document['contents'] | unknown,
+  node: unknown,
   path: PathSegment[],
   entries: Map<string, SourceEntry>,
   position: (offset: number) => SourcePosition,

@@ -15,7 +15,7 @@ import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
 import { toConditionRecord, toEventRecord, type ConditionRecord, type EventRecord } from '../run/event-record.js';
 import { VirtualClock } from '../testing/virtual-clock.js';
 import { parseDuration } from '../time/duration.js';
-import { planRegistry, type PlanDurations } from './plan-types.js';
+import { planRegistry } from './plan-types.js';
 
 /** What the plan predicts for one resource; times in ms from the start of the deployment. */
 export interface ResourcePlan {

@@ -8,6 +8,9 @@
  * `rate` is an optional string), its scratch data (`data: () => ({ ... })` types `ctx.data`)
  * and its backend's session (`ctx.session`), so its steps need no casts.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-argument --
+   the defaults of the type parameters (`{}` for no attributes, `any` for a type of unknown attributes, data and
+   session) and extendResourceType's untyped join of the base's steps with the new ones need them */
 import type { StepName } from '../../machines/lifecycle.js';
 import { STEPS } from '../../machines/lifecycle.js';
 import { NepiError } from '../errors.js';
@@ -254,6 +257,13 @@ export interface ResourceTypeOverrides<V, D, S, A extends AttributeSpecs> {
   readonly ownTimeout?: readonly StepName[];
 }
 
+/** The attribute values of a type extended with attributes `A`: the base's when `A` adds none, so the base's steps take its context. */
+export type ExtendedValues<BV, A extends AttributeSpecs> = [keyof A] extends [never]
+  ? BV
+  : string extends keyof A
+    ? BV
+    : Omit<BV, keyof A> & AttributeValues<A>;
+
 /**
  * A new type made of `base` and `overrides`: the reuse of a type made explicit. The new
  * type keeps the base's backend, data, connections, dependencies, node or `runsOn`, and every
@@ -271,8 +281,8 @@ export interface ResourceTypeOverrides<V, D, S, A extends AttributeSpecs> {
  */
 export function extendResourceType<BV, D, S, const A extends AttributeSpecs = {}>(
   base: ResourceType<BV, D, S>,
-  overrides: ResourceTypeOverrides<Omit<BV, keyof A> & AttributeValues<A>, D, S, A>,
-): ResourceType<Omit<BV, keyof A> & AttributeValues<A>, D, S> {
+  overrides: ResourceTypeOverrides<ExtendedValues<BV, A>, D, S, A>,
+): ResourceType<ExtendedValues<BV, A>, D, S> {
   const omitted = new Set(overrides.omit ?? []);
   for (const name of omitted) {
     if (!Object.hasOwn(base.attributes, name)) {
@@ -303,7 +313,7 @@ export function extendResourceType<BV, D, S, const A extends AttributeSpecs = {}
     ...((overrides.ownTimeout ?? base.ownTimeout) ? { ownTimeout: overrides.ownTimeout ?? base.ownTimeout } : {}),
     ...(base.runWatches ? { runWatches: true } : {}),
   };
-  return defineResourceType(definition) as ResourceType<Omit<BV, keyof A> & AttributeValues<A>, D, S>;
+  return defineResourceType(definition) as ResourceType<ExtendedValues<BV, A>, D, S>;
 }
 
 /**

@@ -46,3 +46,14 @@ export function summariseFailure(failure: Failure): FailureSummary {
     time: failure.time,
   };
 }
+
+/** The summary of a run as it stands, ended now. */
+export function summariseRun(
+  run: Pick<RunSummary, 'expId' | 'runId' | 'runDir' | 'status'> & { readonly failures: readonly Failure[] },
+  startedAt: Date,
+  resources: RunSummary['resources'],
+): RunSummary {
+  const { expId, runId, runDir, status } = run;
+  const endedAt = new Date().toISOString();
+  return { expId, runId, runDir, status, startedAt: startedAt.toISOString(), endedAt, failures: run.failures.map(summariseFailure), resources };
+}

@@ -14,7 +14,7 @@
  * (succeeding or failing) from every state.
  */
 import type { ActorLogic, AnyEventObject } from 'xstate';
-import { TestModel, type TestPath } from 'xstate/graph';
+import { TestModel, type AdjacencyValue, type TestPath } from 'xstate/graph';
 import { STEPS, type ResourceState, type StepName, type StepPlan } from '../../machines/lifecycle.js';
 import { resourceMachine, type ResourceInput, type ResourceSnapshot } from '../../machines/resource.js';
 
@@ -174,7 +174,8 @@ export function simpleLifecyclePaths(options: LifecycleModelOptions = {}): Lifec
  */
 export function resolveLifecyclePath(events: readonly LifecycleEvent[], options: LifecycleModelOptions = {}): LifecyclePath {
   const model = lifecycleTestModel(options);
-  const adjacency = model.getAdjacencyMap();
+  // keyed by branded strings, which Object.values does not see through
+  const adjacency = model.getAdjacencyMap() as Record<string, AdjacencyValue<ResourceSnapshot, ModelEvent>>;
   const states = Object.values(adjacency);
   let current = states[0];
   const steps: LifecyclePathStep[] = [];
@@ -189,7 +190,7 @@ export function resolveLifecyclePath(events: readonly LifecycleEvent[], options:
       throw new Error(`the lifecycle model ignores '${event}' after ${formatLifecyclePath(events.slice(0, i)) || 'nothing'}`);
     }
     steps.push({ event, expect: lifecyclePoint(next.state) });
-    current = adjacency[key as keyof typeof adjacency];
+    current = adjacency[key];
   }
   const end = steps.at(-1)?.expect ?? lifecyclePoint(states[0]!.state);
   return { events: [...events], steps, end };

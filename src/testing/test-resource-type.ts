@@ -539,6 +539,8 @@ class PathDriver {
         this.#hold();
         this.#releasing = ec.release(guid).catch((error: unknown) => void (this.#releaseError = error ?? new Error('release rejected')));
         return;
+      default:
+      // a step's outcome ('deploy ok', 'run fails'): below
     }
     const [step, outcome] = event.split(' ') as [StepName, 'ok' | 'fails'];
     const invocation = this.#active();

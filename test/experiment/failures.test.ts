@@ -172,6 +172,7 @@ describe('failures', () => {
     const silent = defineResourceType({
       type: 'test::Silent',
       help: 'fails quietly',
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the case under test
       steps: { deploy: () => Promise.reject(undefined) },
     });
     const guid = ec.registerResource(silent, { critical: false });

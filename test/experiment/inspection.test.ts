@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InspectionEvent } from 'xstate';
+import type { AnyActorRef, InspectionEvent } from 'xstate';
 import { ExperimentController } from '../../src/index.js';
 import { VirtualClock } from '../../src/testing/index.js';
 
@@ -11,7 +11,7 @@ describe('inspection', () => {
       clock,
       record: false,
       inspect: (event: InspectionEvent) => {
-        if (event.type === '@xstate.actor') actors.set(event.actorRef.id, event.actorRef._parent?.id);
+        if (event.type === '@xstate.actor') actors.set((event.actorRef as AnyActorRef).id, (event.actorRef as AnyActorRef)._parent?.id);
       },
     });
     const node = ec.registerResource('dummy::Node');

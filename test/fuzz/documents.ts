@@ -103,7 +103,7 @@ export function validExperiment(fast: boolean): fc.Arbitrary<{ [key: string]: Js
       fc.record({
         attributes: i >= s.nodes && s.linux ? linuxAttributes : attributes,
         node: fc.integer({ min: 0, max: s.nodes - 1 }),
-        conditions: i === 0 ? fc.constant([]) : fc.array(condition(i), { maxLength: 2 }),
+        conditions: fc.array(condition(i), { maxLength: i === 0 ? 0 : 2 }),
       }),
     );
     return fc.tuple(names, fc.tuple(...items), fc.option(fc.oneof(plainName, oddName), { nil: undefined })).map(([list, parts, expId]) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StatelyInspectionEvent } from '@statelyai/inspect';
-import type { InspectionEvent, Observer } from 'xstate';
+import type { AnyActorRef, InspectionEvent, Observer } from 'xstate';
 import { type ExperimentController } from '../../src/index.js';
 import { runInVirtualTime } from '../../src/testing/index.js';
 import { thinInspection } from '../../src/ui/inspection/thin-inspection.js';
@@ -83,7 +83,8 @@ describe('thin inspection', () => {
         for (let i = 0; i < 50; i++) ec.registerConnection(node, ec.registerResource('dummy::Application'));
       },
       {
-        inspect: (event: InspectionEvent) => void (event.type === '@xstate.actor' && seen.push({ id: event.actorRef.id, parent: event.actorRef._parent?.id })),
+        inspect: (event: InspectionEvent) =>
+          void (event.type === '@xstate.actor' && seen.push({ id: (event.actorRef as AnyActorRef).id, parent: (event.actorRef as AnyActorRef)._parent?.id })),
       },
     );
     expect(seen[0]).toEqual({ id: 'controller', parent: undefined });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, fromPromise, type InspectionEvent } from 'xstate';
+import { createActor, fromPromise, type AnyActorRef, type InspectionEvent } from 'xstate';
 import { resourceMachine, STATE_ORDER, type ResourceStateEvent, type StepName } from '../../machines/index.js';
 import { VirtualClock } from '../../src/testing/index.js';
 
@@ -14,7 +14,7 @@ function start(plan: (step: StepName) => boolean, logic = resourceMachine) {
     input: { guid: 'r1', type: 'test::Thing', plan, now: () => clock.now() },
     clock,
     inspect: (event: InspectionEvent) => {
-      if (event.type === '@xstate.actor') actors.push(event.actorRef.id);
+      if (event.type === '@xstate.actor') actors.push((event.actorRef as AnyActorRef).id);
     },
   });
   actor.on('resource.state', (event) => events.push(event));

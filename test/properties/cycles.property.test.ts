@@ -17,8 +17,6 @@ import { ConditionCycleError, ExperimentController } from '../../src/index.js';
 import { VirtualClock } from '../../src/testing/index.js';
 import { condSeed, experimentSeed, interpret, register, type Action, type Condition, type Experiment, type Rm } from './experiment.js';
 
-type WildState = 'DISCOVERED' | 'PROVISIONED' | 'READY' | 'STARTED' | 'STOPPED';
-
 function endsByItself(rm: Rm): boolean {
   return rm.runTime !== undefined || rm.failAt === 'run';
 }

@@ -74,7 +74,7 @@ describe('resume asks each type what is still there', () => {
   function registryWith(reattach?: ReattachFunction): TypeRegistry {
     const registry = new TypeRegistry();
     registry.register(DummyNode);
-    const { reattach: _dummyReattach, ...rest } = DummyApplication;
+    const { reattach: _dummyReattach, backend: _noBackend, ...rest } = DummyApplication;
     registry.register(defineResourceType({ ...rest, ...(reattach ? { reattach } : {}) }));
     return registry;
   }

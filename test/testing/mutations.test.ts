@@ -3,7 +3,7 @@
  * testResourceType must fail, on the paths where the bug shows.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { DummyNode, LinuxApplication, defineResourceType, type ResourceType, type StepContext } from '../../src/index.js';
+import { DummyNode, LinuxApplication, defineResourceType, extendResourceType, type ResourceType } from '../../src/index.js';
 import { ResourceTypeTestError, testResourceType, type ResourceTypeReport, type TestResourceTypeOptions } from '../../src/testing/index.js';
 import { probeProcessGroup } from './linux-probe.js';
 
@@ -74,18 +74,17 @@ describe('the kit catches broken types', () => {
 
   it('a linux application whose stop leaves its process running', async () => {
     const pgids: number[] = [];
-    const leaky = defineResourceType({
-      ...LinuxApplication,
+    const leaky = extendResourceType(LinuxApplication, {
+      type: 'test::LeakyApplication',
       steps: {
-        ...LinuxApplication.steps,
-        async start(ctx: StepContext) {
+        async start(ctx) {
           await LinuxApplication.steps.start!(ctx);
           const pgid = (ctx.data['process'] as { pgid: number }).pgid;
           ctx.data['pgid'] = pgid;
           pgids.push(pgid);
         },
         // the bug: the process is forgotten instead of stopped
-        stop: (ctx: StepContext) => void delete ctx.data['process'],
+        stop: (ctx) => void delete ctx.data['process'],
       },
       probe: probeProcessGroup,
     });
@@ -114,7 +113,7 @@ describe('the kit catches broken types', () => {
   });
 
   it('a run that reports it finished at once, when it runs until stopped', async () => {
-    const eager = defineResourceType({ ...DummyNode, steps: { ...DummyNode.steps, run: () => undefined } });
+    const eager = extendResourceType(DummyNode, { type: 'test::EagerNode', steps: { run: () => undefined } });
     const report = await fails(eager, { attributes: { runTime: '1h' }, maxFailures: 1 });
     // seen FINISHED at once, or STARTED first and FINISHED before the next event: either way caught
     expect(report.failures[0]!.message).toMatch(/^after 6\. 'start ok': expected STARTED with run running, observed FINISHED( \(it moved on by itself\))?$/);
@@ -130,7 +129,7 @@ describe('the kit catches broken types', () => {
   });
 
   it('a step that fails when it should succeed', async () => {
-    const broken = defineResourceType({ ...DummyNode, steps: { ...DummyNode.steps, provision: () => Promise.reject(new Error('no quota')) } });
+    const broken = extendResourceType(DummyNode, { type: 'test::BrokenNode', steps: { provision: () => Promise.reject(new Error('no quota')) } });
     const report = await fails(broken, { attributes: { provisionTime: 10 }, maxFailures: 1 });
     expect(report.failures[0]!.message).toBe(
       "after 3. 'provision ok': expected PROVISIONED with deploy running, observed FAILED (failed at provision: no quota)",

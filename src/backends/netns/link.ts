@@ -55,7 +55,7 @@ function ends(ctx: Pick<LinkScope, 'connections' | 'runDir' | 'get' | 'guid'>): 
   const end = (node: ResourceView, i: 1 | 2): End => ({
     node: node.guid,
     netns: namespaceName(ctx.runDir, node.guid),
-    device: (ctx.get(`interface${i}`) as string | undefined) ?? interfaceName(ctx.guid),
+    device: ctx.get(`interface${i}`) ?? interfaceName(ctx.guid),
   });
   return [end(nodes[0]!, 1), end(nodes[1]!, 2)];
 }
@@ -75,7 +75,7 @@ function discover(ctx: LinkStep): void {
       throw attributeError(ctx, attribute, `'${name}' is not an interface name: 1-15 letters, digits, '_', '.', '-', starting with a letter`);
     }
   }
-  const rate = ctx.get('rate') as string | undefined;
+  const rate = ctx.get('rate');
   if (rate !== undefined) {
     try {
       parseRate(rate);
@@ -111,7 +111,7 @@ function discover(ctx: LinkStep): void {
 
 function provision(ctx: LinkStep): void {
   if (ctx.data.addresses !== undefined) return;
-  const subnet = ctx.session.allocateSubnet(ctx.guid, ctx.get('pool') as string, 30);
+  const subnet = ctx.session.allocateSubnet(ctx.guid, ctx.get('pool'), 30);
   ctx.data.addresses = [host(subnet, 1), host(subnet, 2)];
 }
 
@@ -125,7 +125,7 @@ function deploy(ctx: LinkStep): Promise<void> {
     recordInLedger(ctx.runDir, LEDGER, { kind: 'veth', name: one.device, netns: one.netns, peer: two.device, peerNetns: two.netns, guid: ctx.guid });
     ctx.data.ends = [one, two];
     await ip(['link', 'add', 'name', one.device, 'netns', one.netns, 'type', 'veth', 'peer', 'name', two.device, 'netns', two.netns], where);
-    const mtu = ctx.get('mtu') as number | undefined;
+    const mtu = ctx.get('mtu');
     const conditions: LinkConditions = {
       ...(ctx.get('rate') !== undefined ? { rate: ctx.get('rate') } : {}),
       ...(ctx.get('delay') !== undefined ? { delay: ctx.get('delay') } : {}),

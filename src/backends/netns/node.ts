@@ -20,7 +20,7 @@ export const NetnsNode = defineResourceType({
   attributes: {
     forwarding: { type: 'boolean', default: false, help: 'Whether it forwards IPv4 packets (a router).' },
   },
-  data: () => ({}),
+  data: (): { netns?: string; busy?: Promise<unknown> } => ({}),
   connectsTo: ['netns::Link', 'netns::Switch', 'netns::Route'],
   node: {
     executor(node) {

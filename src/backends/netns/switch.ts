@@ -38,7 +38,7 @@ type SwitchStep = StepContext<ValuesOf<typeof ATTRIBUTES>, SwitchData, NetnsSess
 function discover(ctx: SwitchStep): void {
   assertRoot(ctx);
   checkPool(ctx, TYPE);
-  const text = ctx.get('subnet') as string | undefined;
+  const text = ctx.get('subnet');
   if (text === undefined) return;
   let subnet: Subnet;
   try {
@@ -57,7 +57,7 @@ function discover(ctx: SwitchStep): void {
 function provision(ctx: SwitchStep): Promise<void> {
   if (ctx.data.subnet === undefined) {
     const members = ctx.connections('netns::Node').length;
-    ctx.data.subnet = ctx.session.allocateSubnet(ctx.guid, ctx.get('pool') as string, prefixFor(members));
+    ctx.data.subnet = ctx.session.allocateSubnet(ctx.guid, ctx.get('pool'), prefixFor(members));
   }
   return exclusive(ctx, async () => {
     const name = namespaceName(ctx.runDir, ctx.guid);

@@ -9,7 +9,10 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExperimentController, LinuxApplication } from '../../../src/index.js';
-import type { StepContext, StepHandle } from '../../../src/resources/resource-type.js';
+import type { StepHandle } from '../../../src/resources/resource-logic.js';
+
+/** The context linux::Application's own steps take. */
+type LinuxContext = Parameters<NonNullable<typeof LinuxApplication.reattach>>[0];
 import { startSshd, type TestSshd } from '../../support/sshd.js';
 import { leftovers, uniqueExpId } from './helpers.js';
 
@@ -42,10 +45,10 @@ function build(expId: string, node: Record<string, unknown>, runId?: string): Ex
 }
 
 /** The context a step of `guid` gets in `ec` (as the lifecycle kit builds it). */
-function contextOf(ec: ExperimentController, guid: string, signal = new AbortController().signal): StepContext {
+function contextOf(ec: ExperimentController, guid: string, signal = new AbortController().signal): LinuxContext {
   const actor = ec.actor.getSnapshot().context.actors.get(guid)!;
   const handle = (actor.getSnapshot() as { context: { handle: StepHandle } }).context.handle;
-  return handle.stepContext('run', signal);
+  return handle.stepContext('run', signal) as unknown as LinuxContext;
 }
 
 for (const where of ['local', 'remote'] as const) {

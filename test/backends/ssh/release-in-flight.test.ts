@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { liveMembers } from '../../../src/backends/linux/transport/local/process-groups.js';
 import { ExperimentController, LinuxApplication, LinuxNode } from '../../../src/index.js';
 import { TypeRegistry } from '../../../src/resources/registry.js';
-import type { ResourceType, ResourceView, StepContext } from '../../../src/resources/resource-type.js';
+import type { ResourceType, StepContext } from '../../../src/resources/resource-type.js';
 import type { LinuxSession } from '../../../src/index.js';
 import { startSshd, type TestSshd } from '../../support/sshd.js';
 import { leftovers, processesOf, uniqueExpId, until } from './helpers.js';

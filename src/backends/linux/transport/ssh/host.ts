@@ -93,7 +93,7 @@ export class SshHost {
           if (this.#closed) {
             link.client.end();
             link.gateway?.end();
-            throw this.#failure;
+            throw this.#failure!; // set by close(), with #closed
           }
           return link;
         }),
@@ -166,7 +166,7 @@ export class SshHost {
           // come in the same packet as the channel's confirmation
           return await new Promise<ExecResult>((resolve, reject) => {
             client.exec(command, (error, channel) =>
-              error ? reject(new ChannelRefused(error)) : collect(channel, options, this.target).then(resolve, reject),
+              error ? reject(new ChannelRefused(error)) : void collect(channel, options, this.target).then(resolve, reject),
             );
           });
         } catch (error) {
