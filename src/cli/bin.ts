@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import '../index.js';
 import { NepiError } from '../errors.js';
+import { tolerateClosedOutput } from './closed-output.js';
 import { ExitCode } from './exit-codes.js';
 import { cleanCommand } from './clean.js';
 import { runCommand, type RunOptions } from './run.js';
@@ -17,6 +18,9 @@ import { typesCommand } from './types.js';
 import { validateCommand } from './validate.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+tolerateClosedOutput(process.stdout);
+tolerateClosedOutput(process.stderr);
 
 let code: ExitCode = ExitCode.OK;
 const program = new Command('nepi')

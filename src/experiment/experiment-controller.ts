@@ -146,11 +146,7 @@ export class ExperimentController {
     return [...this.#actor.getSnapshot().context.failures];
   }
 
-  /**
-   * Listen to the tries of steps: each try that failed (its error, and `nextDelay` when it
-   * will be tried again) and a try that succeeded after failed ones. Returns the unsubscribe
-   * function. See docs/reliability.md.
-   */
+  /** Listen to the tries of steps that failed (with `nextDelay` when tried again) or succeeded after failures (docs/reliability.md). */
   onTry(listener: (report: TryReport) => void): () => void {
     const subscription = this.#actor.on('try', ({ report }) => listener(report));
     return () => subscription.unsubscribe();
@@ -242,10 +238,7 @@ export class ExperimentController {
     this.#model.checkDeployable(this.#model.undeployed(), `group${this.#groups + 1}`, true);
   }
 
-  /**
-   * The experiment as registered: resources by name with their type, the attributes set on
-   * them (as given), their connections and their conditions. What `experiment.json` holds.
-   */
+  /** The experiment as registered (resources with their type, attributes as given, connections, conditions): what `experiment.json` holds. */
   describe(): ExperimentDescription {
     return this.#model.describe();
   }
@@ -280,11 +273,7 @@ export class ExperimentController {
     return this.#waits.wait(guids, 'RELEASED', { strict: true, deployedOnly: false } satisfies WaitOptions);
   }
 
-  /**
-   * The resources that end by themselves: those that run something that finishes (a `run`
-   * step) or have STOP conditions. The others (a node, a server that runs until stopped)
-   * keep going until released.
-   */
+  /** The resources that end by themselves (a `run` step that finishes, or STOP conditions); the others run until released. */
   endingResources(): string[] {
     return this.#model.endingResources();
   }
