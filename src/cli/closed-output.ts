@@ -11,10 +11,10 @@ export function tolerateClosedOutput(stream: NodeJS.WriteStream): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (!CLOSED.has(error.code ?? '')) throw error;
     // from now on a write is a no-op that reports success, so no writer waits for 'drain'
-    stream.write = ((_chunk: unknown, encodingOrCallback?: unknown, callback?: unknown) => {
+    stream.write = (_chunk: unknown, encodingOrCallback?: unknown, callback?: unknown) => {
       const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
       if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
       return true;
-    });
+    };
   });
 }
