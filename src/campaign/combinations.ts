@@ -130,3 +130,25 @@ export function describeCombination(parameters: Parameters): string {
   const entries = Object.entries(parameters);
   return entries.length === 0 ? '-' : entries.map(([name, value]) => `${name}=${String(value)}`).join(' ');
 }
+
+/** `--param NAME=VALUE` arguments (one value each, commas included) into parameters; a name given twice is an error. */
+export function parseParamArguments(argumentsList: readonly string[]): Parameters {
+  const parameters: Record<string, ParameterValue> = {};
+  for (const argument of argumentsList) {
+    const at = argument.indexOf('=');
+    if (at <= 0) throw new CampaignError(`expected --param NAME=VALUE, got '${argument}'`);
+    const name = argument.slice(0, at).trim();
+    checkName(name);
+    if (Object.hasOwn(parameters, name)) throw new CampaignError(`--param ${name} is given twice`);
+    parameters[name] = parseValue(argument.slice(at + 1));
+  }
+  return parameters;
+}
+
+/** The combinations `--sweep` and `--param` give: every sweep crossed, each `--param` in all of them. */
+export function combineArguments(sweepArguments: readonly string[], paramArguments: readonly string[]): Parameters[] {
+  const sweep = parseSweepArguments(sweepArguments);
+  const fixed = parseParamArguments(paramArguments);
+  for (const name of Object.keys(fixed)) if (Object.hasOwn(sweep, name)) throw new CampaignError(`parameter '${name}' is both swept and given by --param`);
+  return combine(undefined, sweep).map((combination) => ({ ...fixed, ...combination }));
+}

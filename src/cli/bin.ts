@@ -15,7 +15,7 @@ import { planCommand, type PlanCommandOptions } from './plan.js';
 import { showCommand } from './show.js';
 import { timelineCommand } from './timeline.js';
 import { typesCommand } from './types.js';
-import { validateCommand } from './validate.js';
+import { validateCommand, type ValidateOptions } from './validate.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -23,6 +23,9 @@ tolerateClosedOutput(process.stdout);
 tolerateClosedOutput(process.stderr);
 
 let code: ExitCode = ExitCode.OK;
+const PARAM_FLAGS = '--param <name=value>';
+const PARAM_HELP = "the value of the file's ${name} parameter; repeat for each parameter";
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const program = new Command('nepi')
   .description('Describe, deploy, run and tear down network experiments.')
   .version(pkg.version, '-v, --version')
@@ -40,6 +43,7 @@ program
   .option('--port <n>', 'the port of the live view and inspector page (default: any free port)')
   .option('--ui-exit', 'with --ui or --inspect: stop serving when the run ends')
   .option('--inspect', 'show the run in the Stately inspector (https://stately.ai/inspect)')
+  .option(PARAM_FLAGS, PARAM_HELP, collect, [])
   .action(async (file: string, options: RunOptions) => {
     code = await runCommand(file, options);
   });
@@ -60,8 +64,10 @@ program
   .command('validate')
   .description('check an experiment file without running anything')
   .argument('<file>', 'experiment file (YAML or JSON)')
-  .action(async (file: string) => {
-    code = await validateCommand(file);
+  .option(PARAM_FLAGS, PARAM_HELP, collect, [])
+  .option('--sweep <name=values>', "check the file with each of a parameter's comma-separated values; repeat for every combination", collect, [])
+  .action(async (file: string, options: ValidateOptions) => {
+    code = await validateCommand(file, options);
   });
 
 program
@@ -97,6 +103,7 @@ program
   .option('--local-dir <dir>', 'where run directories go', 'nepi-runs')
   .option('--exp-id <id>', "the experiment id (default: the file's expId)")
   .option('--json', 'print the plan as JSON')
+  .option(PARAM_FLAGS, PARAM_HELP, collect, [])
   .action(async (file: string, options: PlanCommandOptions) => {
     code = await planCommand(file, options);
   });

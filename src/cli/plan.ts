@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { formatPlan } from '../plan/format-plan.js';
 import { planExperimentFile } from '../plan/run-plan.js';
 import { planReport, writePlan } from '../plan/write-plan.js';
+import { parseParamArguments } from '../campaign/combinations.js';
 import { ExitCode } from './exit-codes.js';
 
 export interface PlanCommandOptions {
@@ -10,10 +11,12 @@ export interface PlanCommandOptions {
   readonly localDir?: string;
   readonly expId?: string;
   readonly json?: boolean;
+  readonly param?: string[];
 }
 
 export async function planCommand(file: string, options: PlanCommandOptions): Promise<ExitCode> {
-  const plan = await planExperimentFile(file, options.expId === undefined ? {} : { expId: options.expId });
+  const parameters = parseParamArguments(options.param ?? []);
+  const plan = await planExperimentFile(file, { ...(options.expId === undefined ? {} : { expId: options.expId }), parameters });
   const dir = options.output ?? join(options.localDir ?? 'nepi-runs', plan.expId, 'plan');
   const [html] = writePlan(dir, plan);
   if (options.json) {

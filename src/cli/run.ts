@@ -1,6 +1,7 @@
 /** `nepi run FILE`: run an experiment file to its end, showing progress, and release it. */
 import { loadExperimentFile } from '../files/load.js';
 import { isCampaign, runCampaignCommand, type CampaignFlags } from './campaign.js';
+import { parseParamArguments } from '../campaign/combinations.js';
 import { formatSummary } from './format.js';
 import { ExitCode } from './exit-codes.js';
 import { listenForInterrupt } from './interrupt.js';
@@ -12,6 +13,8 @@ export interface RunOptions extends CampaignFlags, WatchFlags {
   readonly localDir?: string;
   readonly expId?: string;
   readonly json?: boolean;
+  /** `NAME=VALUE`: the value of the file's `${NAME}`. */
+  readonly param?: string[];
 }
 
 export async function runCommand(file: string, options: RunOptions): Promise<ExitCode> {
@@ -20,6 +23,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<Exi
   const log = mode === 'json' ? process.stderr : process.stdout;
   const watch = await prepareWatch(options, log);
   const ec = await loadExperimentFile(file, {
+    parameters: parseParamArguments(options.param ?? []),
     ...(options.localDir !== undefined ? { localDir: options.localDir } : {}),
     ...(options.expId !== undefined ? { expId: options.expId } : {}),
     ...watch.controllerOptions,

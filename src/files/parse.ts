@@ -72,11 +72,10 @@ export function parseExperiment(text: string, options: ParseOptions = {}): Parse
     throwIfAny([{ file, ...locate([], 'value'), path: '', problem: (error as Error).message }]);
   }
   let notes: ReadonlyMap<string, string> = new Map();
-  if (options.parameters !== undefined) {
-    const substituted = substituteParameters(value, options.parameters);
-    throwIfAny(byPosition(locateProblems(substituted.problems, file, locate)));
-    ({ value, notes } = substituted);
-  }
+  // a `${name}` without a value is an error even when no parameter is given: never a literal handed to a command
+  const substituted = substituteParameters(value, options.parameters ?? {});
+  throwIfAny(byPosition(locateProblems(substituted.problems, file, locate)));
+  ({ value, notes } = substituted);
   const { description, problems } = checkExperiment(value, options.registry ?? defaultRegistry);
   throwIfAny(
     byPosition(

@@ -10,6 +10,7 @@ import { stateRank, type ResourceState, type StepName } from '../../machines/lif
 import type { ExperimentController } from '../experiment/experiment-controller.js';
 import { describeCause, RunStalledError } from '../errors.js';
 import { loadExperimentFile } from '../files/load.js';
+import type { Parameters } from '../files/parameters.js';
 import { parseExperiment } from '../files/parse.js';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
 import { toConditionRecord, toEventRecord, type ConditionRecord, type EventRecord } from '../run/event-record.js';
@@ -66,16 +67,22 @@ export interface PlanOptions {
   readonly expId?: string;
   /** Where the real types are looked up (default: the built-in registry). */
   readonly registry?: TypeRegistry;
+  /** The values of the file's `${name}` parameters. */
+  readonly parameters?: Parameters;
 }
 
 /** Plan the experiment file at `path`. Throws the ExperimentFileError `validate` would throw. */
 export async function planExperimentFile(path: string, options: PlanOptions = {}): Promise<ExperimentPlan> {
   const registry = options.registry ?? defaultRegistry;
   // the checks of `nepi validate`, on the real types
-  const checked = await loadExperimentFile(path, { record: false, registry });
+  const checked = await loadExperimentFile(path, { record: false, registry, ...(options.parameters ? { parameters: options.parameters } : {}) });
   await checked.shutdown();
 
-  const { description } = parseExperiment(await readFile(path, 'utf8'), { file: path, registry });
+  const { description } = parseExperiment(await readFile(path, 'utf8'), {
+    file: path,
+    registry,
+    ...(options.parameters ? { parameters: options.parameters } : {}),
+  });
   // a file without expId is planned under its own name, not a new made-up one each time
   const expId = options.expId ?? description.expId ?? (basename(path, extname(path)) || 'plan');
   const durations = new Map<string, Partial<Record<StepName, number>>>();
@@ -85,7 +92,13 @@ export async function planExperimentFile(path: string, options: PlanOptions = {}
   }
 
   const clock = new VirtualClock();
-  const ec = await loadExperimentFile(path, { record: false, registry: planRegistry(registry, durations), clock, expId });
+  const ec = await loadExperimentFile(path, {
+    record: false,
+    registry: planRegistry(registry, durations),
+    clock,
+    expId,
+    ...(options.parameters ? { parameters: options.parameters } : {}),
+  });
   return runPlan(ec, clock, path);
 }
 

@@ -37,11 +37,16 @@ describe('${param} substitution in experiment files', () => {
     expect(attributes['critical']).toBe(false);
   });
 
-  it('substitutes nothing when no parameters are given: the file reads as before', () => {
-    const { description } = parseExperiment(LINUX_FILE.replace('      critical: ${critical}\n', '').replace('\n      critical: ${critical}', ''), {
-      file: 'sweep.yaml',
-    });
-    expect(description.resources['app']!.attributes!['command']).toBe('echo ${rate} ${count} > ${RUN_DIR}/out; echo $${HOME}');
+  it('without parameters, names every ${name} that has no value, and reads $${...} as a literal', () => {
+    const text = LINUX_FILE.replace('      critical: ${critical}\n', '').replace('\n      critical: ${critical}', '');
+    const error = problemOf(text, {});
+    expect(error.problems.map((p) => `${p.line}:${p.column} ${p.problem.split(':')[0]}`)).toEqual([
+      "8:16 parameter 'rate' has no value",
+      "8:16 parameter 'count' has no value",
+    ]);
+    expect(error.problems[0]!.problem).toContain('give one with --param rate=VALUE, or --sweep rate=V1,V2 for a campaign');
+    const { description } = parseExperiment(text.replace('${rate} ${count}', 'fixed'), { file: 'sweep.yaml' });
+    expect(description.resources['app']!.attributes!['command']).toBe('echo fixed > ${RUN_DIR}/out; echo ${HOME}');
   });
 
   it('reports an unknown parameter at the value that names it, with the parameters known', () => {
