@@ -9,8 +9,20 @@ export type Duration = string | number;
 /** One `<number><unit>` part; a fresh sticky regex per call (lastIndex is state). */
 const token = () => /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)/y;
 
-/** Milliseconds in `value`. */
+/** The longest duration an experiment may give (a timer, a run time, a condition's delay): 365 days. */
+export const MAX_DURATION = 365 * 24 * 3_600_000;
+
+/** Milliseconds in `value`, at most {@link MAX_DURATION}. */
 export function parseDuration(value: unknown): number {
+  const milliseconds = parseAnyDuration(value);
+  if (milliseconds > MAX_DURATION) {
+    const shown = typeof value === 'string' ? `"${value}"` : String(value);
+    throw new TypeError(`duration ${shown} is too long: at most 365d (${MAX_DURATION} ms)`);
+  }
+  return milliseconds;
+}
+
+function parseAnyDuration(value: unknown): number {
   if (typeof value === 'number') {
     if (Number.isFinite(value) && value >= 0) return value;
     throw invalid(value);
