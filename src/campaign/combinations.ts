@@ -145,10 +145,17 @@ export function parseParamArguments(argumentsList: readonly string[]): Parameter
   return parameters;
 }
 
+/** `--sweep` and `--param` arguments into one sweep: each `--param` is a sweep of one value, in every combination. */
+export function parseSweepAndParamArguments(sweepArguments: readonly string[], paramArguments: readonly string[]): Sweep {
+  const sweep: Record<string, readonly ParameterValue[]> = { ...parseSweepArguments(sweepArguments) };
+  for (const [name, value] of Object.entries(parseParamArguments(paramArguments))) {
+    if (Object.hasOwn(sweep, name)) throw new CampaignError(`parameter '${name}' is both swept and given by --param`);
+    sweep[name] = [value];
+  }
+  return sweep;
+}
+
 /** The combinations `--sweep` and `--param` give: every sweep crossed, each `--param` in all of them. */
 export function combineArguments(sweepArguments: readonly string[], paramArguments: readonly string[]): Parameters[] {
-  const sweep = parseSweepArguments(sweepArguments);
-  const fixed = parseParamArguments(paramArguments);
-  for (const name of Object.keys(fixed)) if (Object.hasOwn(sweep, name)) throw new CampaignError(`parameter '${name}' is both swept and given by --param`);
-  return combine(undefined, sweep).map((combination) => ({ ...fixed, ...combination }));
+  return combine(undefined, parseSweepAndParamArguments(sweepArguments, paramArguments));
 }

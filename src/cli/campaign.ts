@@ -6,8 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CampaignError } from '../campaign/campaign-error.js';
-import { parseParamArguments, parseSweepArguments, readSweepFile } from '../campaign/combinations.js';
-import type { ParameterValue } from '../files/parameters.js';
+import { parseSweepAndParamArguments, readSweepFile } from '../campaign/combinations.js';
 import { formatCampaign, formatRunLine, formatStopSettings } from '../campaign/format.js';
 import { plotCampaign } from '../campaign/plot.js';
 import { readCampaign, resumeCampaign, runExperiment } from '../campaign/run-experiment.js';
@@ -86,11 +85,7 @@ export async function runCampaignCommand(
     precision: fraction('precision', flags.precision ?? '5%'),
     confidence: fraction('confidence', flags.confidence ?? '95%'),
   };
-  const sweep: Record<string, readonly ParameterValue[]> = { ...parseSweepArguments(flags.sweep ?? []) };
-  for (const [name, value] of Object.entries(parseParamArguments(flags.param ?? []))) {
-    if (Object.hasOwn(sweep, name)) throw new CampaignError(`parameter '${name}' is both swept and given by --param`);
-    sweep[name] = [value];
-  }
+  const sweep = parseSweepAndParamArguments(flags.sweep ?? [], flags.param ?? []);
   const combinations = flags.sweepFile !== undefined ? readSweepFile(flags.sweepFile) : undefined;
   const { signal, dispose } = interruptible();
   try {

@@ -74,14 +74,15 @@ export interface PlanOptions {
 /** Plan the experiment file at `path`. Throws the ExperimentFileError `validate` would throw. */
 export async function planExperimentFile(path: string, options: PlanOptions = {}): Promise<ExperimentPlan> {
   const registry = options.registry ?? defaultRegistry;
+  const parameters = options.parameters ? { parameters: options.parameters } : {};
   // the checks of `nepi validate`, on the real types
-  const checked = await loadExperimentFile(path, { record: false, registry, ...(options.parameters ? { parameters: options.parameters } : {}) });
+  const checked = await loadExperimentFile(path, { record: false, registry, ...parameters });
   await checked.shutdown();
 
   const { description } = parseExperiment(await readFile(path, 'utf8'), {
     file: path,
     registry,
-    ...(options.parameters ? { parameters: options.parameters } : {}),
+    ...parameters,
   });
   // a file without expId is planned under its own name, not a new made-up one each time
   const expId = options.expId ?? description.expId ?? (basename(path, extname(path)) || 'plan');
@@ -97,7 +98,7 @@ export async function planExperimentFile(path: string, options: PlanOptions = {}
     registry: planRegistry(registry, durations),
     clock,
     expId,
-    ...(options.parameters ? { parameters: options.parameters } : {}),
+    ...parameters,
   });
   return runPlan(ec, clock, path);
 }

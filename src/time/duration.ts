@@ -16,8 +16,7 @@ export const MAX_DURATION = 365 * 24 * 3_600_000;
 export function parseDuration(value: unknown): number {
   const milliseconds = parseAnyDuration(value);
   if (milliseconds > MAX_DURATION) {
-    const shown = typeof value === 'string' ? `"${value}"` : String(value);
-    throw new TypeError(`duration ${shown} is too long: at most 365d (${MAX_DURATION} ms)`);
+    throw new TypeError(`duration ${shown(value)} is too long: at most 365d (${MAX_DURATION} ms)`);
   }
   return milliseconds;
 }
@@ -64,7 +63,11 @@ export function formatDuration(milliseconds: number): string {
   return parts.join('');
 }
 
+/** A duration as an error quotes it: a string in quotes, a number as it is. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? `"${value}"` : String(value);
+}
+
 function invalid(value: unknown): TypeError {
-  const shown = typeof value === 'string' ? `"${value}"` : String(value);
-  return new TypeError(`invalid duration ${shown}: expected a number of milliseconds or a string such as "500ms", "2s", "1.5m", "1h" or "2m30s"`);
+  return new TypeError(`invalid duration ${shown(value)}: expected a number of milliseconds or a string such as "500ms", "2s", "1.5m", "1h" or "2m30s"`);
 }
