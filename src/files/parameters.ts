@@ -70,20 +70,15 @@ export function substituteParameters(document: unknown, parameters: Parameters):
         });
         return match;
       }
-      if (!Object.hasOwn(parameters, name) && known.length === 0) {
-        problems.push({
-          path,
-          part: 'value',
-          problem: `parameter '${name}' has no value: give one with --param ${name}=VALUE, or --sweep ${name}=V1,V2 for a campaign (write '$${match}' for a literal '${match}')`,
-        });
-        return match;
-      }
       if (!Object.hasOwn(parameters, name)) {
-        const list = known.length > 0 ? `the parameters are ${known.join(', ')}` : 'no parameter is given';
+        const literal = `(write '$${match}' for a literal '${match}')`;
         problems.push({
           path,
           part: 'value',
-          problem: `unknown parameter '${name}'${suggest(name, known)}; ${list} (write '$${match}' for a literal '${match}')`,
+          problem:
+            known.length === 0
+              ? `parameter '${name}' has no value: give one with --param ${name}=VALUE, or --sweep ${name}=V1,V2 for a campaign ${literal}`
+              : `unknown parameter '${name}'${suggest(name, known)}; the parameters are ${known.join(', ')} ${literal}`,
         });
         return match;
       }
