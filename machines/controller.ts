@@ -21,7 +21,7 @@ import type { Clock } from './clock.js';
 import { ConditionIndex, type ConditionTimeout, type Gate, type OnTimeout, type Watch } from './conditions/condition-index.js';
 import { ConditionTimeoutError } from './conditions/condition-timeout-error.js';
 import { MinHeap } from './heap.js';
-import { stateRank, type ResourceAction, type ResourceState, type StepName, type TryReport } from './lifecycle.js';
+import { STATE_ORDER, stateRank, type ResourceAction, type ResourceState, type StepName, type TryReport } from './lifecycle.js';
 import type { ResourceStateEvent, RestoredResource } from './resource.js';
 
 export interface ControllerInput {
@@ -63,6 +63,15 @@ export interface Failure {
   readonly critical: boolean;
 }
 
+/** A run stopped early from outside (Ctrl-C, an abort signal), before what it waited for had ended. */
+export interface Interruption {
+  /** What interrupted it, as its user would name it: `SIGINT`, `an abort signal`. */
+  readonly by: string;
+  readonly time: number;
+  /** The resources the run waited for that had not reached their end, with the state each was in. */
+  readonly unfinished: ReadonlyArray<{ readonly guid: string; readonly state: ResourceState }>;
+}
+
 interface Deadline {
   readonly at: number;
   readonly seq: number;
@@ -81,8 +90,8 @@ export interface ControllerContext {
   /** Gates due now, sent out in batches (see FIRE_BATCH); `pending` while a batch event is on its way. */
   readonly ready: { queue: Gate[]; head: number; pending: boolean };
   readonly failures: Failure[];
-  /** Set when a critical failure aborted the experiment; stays set after shutdown. */
-  readonly outcome: { aborted: boolean };
+  /** `aborted`: a critical failure aborted the experiment; `interrupted`: someone stopped the run early. Both stay set after shutdown. */
+  readonly outcome: { aborted: boolean; interrupted?: Interruption };
   /** Whether `condition` reports are emitted (someone records or listens). */
   /** Whether `condition` reports are emitted: while `listeners` (see `conditions.report`) is above 0. */
   readonly report: { conditions: boolean; listeners: number };
@@ -134,6 +143,8 @@ export type ControllerEvent =
   | { type: 'conditions.report'; on: boolean }
   /** A step's try failed, or succeeded after failures: emitted as `try`. */
   | { type: 'step.try'; report: TryReport }
+  /** The run is stopped early (the first one counts); `unfinished` lists what it waited for that had not ended. Emitted as `interrupted`. */
+  | { type: 'interrupt'; by: string; unfinished: readonly string[] }
   | RestoreEvent
   | { type: 'shutdown' }
   | ResourceStateEvent;
@@ -176,7 +187,8 @@ export type ControllerEmitted =
   | { type: 'try'; report: TryReport }
   | { type: 'resumed'; marker: object }
   | { type: 'failure'; failure: Failure }
-  | { type: 'aborted'; failures: readonly Failure[] };
+  | { type: 'aborted'; failures: readonly Failure[] }
+  | { type: 'interrupted'; interruption: Interruption };
 
 /** The part of `enqueueActions`' enqueuer that dispatching uses. */
 interface Enqueue {
@@ -462,6 +474,16 @@ export const controllerMachine = setup({
       context.ready.pending = false;
       fireSome(context, enqueue, self);
     }),
+    recordInterrupt: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'interrupt' || context.outcome.interrupted) return;
+      const unfinished = event.unfinished.flatMap((guid) => {
+        const entry = context.index.resources.get(guid);
+        return entry ? [{ guid, state: STATE_ORDER[entry.rank]! }] : [];
+      });
+      const interruption: Interruption = { by: event.by, time: context.now(), unfinished };
+      context.outcome.interrupted = interruption;
+      enqueue.emit({ type: 'interrupted', interruption });
+    }),
     announceAbort: enqueueActions(({ context, enqueue }) => {
       context.outcome.aborted = true;
       enqueue.emit({ type: 'aborted', failures: [...context.failures] });
@@ -506,6 +528,7 @@ export const controllerMachine = setup({
         deploy: { actions: 'deploy' },
         request: { actions: 'request' },
         restore: [{ guard: 'restoresAbort', target: 'aborted', actions: 'restore' }, { actions: 'restore' }],
+        interrupt: { actions: 'recordInterrupt' },
       },
     },
     aborted: {

@@ -21,6 +21,7 @@ export type {
   ControllerInput,
   ControllerMachine,
   Failure,
+  Interruption,
 } from './controller.js';
 export { ConditionIndex } from './conditions/condition-index.js';
 export type { Gate, GateStatus, HeldCondition, IndexedResource, Watch, WatchKind } from './conditions/condition-index.js';

@@ -19,7 +19,7 @@ export type { ConditionOptions, OnTimeout } from './experiment/rules.js';
 export type { RunSummary, FailureSummary } from './run/summary.js';
 export { ResourceAction, ResourceState, STATE_ORDER, STEPS } from '../machines/lifecycle.js';
 export type { StepName } from '../machines/lifecycle.js';
-export type { ConditionEvent, ConditionEventKind, Failure } from '../machines/controller.js';
+export type { ConditionEvent, ConditionEventKind, Failure, Interruption } from '../machines/controller.js';
 export type { ResourceStateEvent } from '../machines/resource.js';
 export type { Clock } from '../machines/clock.js';
 export type { CycleLink } from '../machines/conditions/cycles.js';

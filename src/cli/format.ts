@@ -11,9 +11,15 @@ export function formatElapsed(ms: number): string {
 /** The closing report of a run: status, failures with their causes, the run directory. */
 export function formatSummary(summary: RunSummary, options: { resources?: boolean } = {}): string {
   const count = Object.keys(summary.resources).length;
+  const by = summary.interrupted ? ` by ${summary.interrupted.by} after ${formatElapsed(summary.interrupted.time - runStart(summary))}` : '';
   const lines = [
-    `status: ${summary.status} (${count} resource${count === 1 ? '' : 's'}, ${summary.failures.length} failure${summary.failures.length === 1 ? '' : 's'})`,
+    `status: ${summary.status}${by} (${count} resource${count === 1 ? '' : 's'}, ${summary.failures.length} failure${summary.failures.length === 1 ? '' : 's'})`,
   ];
+  const unfinished = summary.interrupted?.unfinished ?? [];
+  if (unfinished.length > 0) {
+    lines.push('not ended when interrupted:');
+    for (const { guid, state } of unfinished) lines.push(`  - ${guid} (${summary.resources[guid]?.type ?? 'unknown type'}) was ${state}`);
+  }
   if (summary.failures.length > 0) {
     lines.push('failures:');
     for (const f of summary.failures) {
@@ -40,6 +46,12 @@ export function formatSummary(summary: RunSummary, options: { resources?: boolea
   }
   lines.push(`run directory: ${summary.runDir}`);
   return lines.join('\n');
+}
+
+/** When the run's first resource was registered (clock time), or 0 without resources. */
+function runStart(summary: RunSummary): number {
+  const starts = Object.values(summary.resources).flatMap(({ times }) => (times.NEW === undefined ? [] : [times.NEW]));
+  return starts.reduce((min, t) => Math.min(min, t), starts[0] ?? 0);
 }
 
 export function formatType(type: ResourceType): string {

@@ -20,7 +20,7 @@ export function listenForInterrupt(log: NodeJS.WritableStream, doing = 'releasin
     signals++;
     if (signals === 1) {
       log.write(`\n${signal}: ${doing} (press Ctrl-C again to force the exit)\n`);
-      interrupt.abort();
+      interrupt.abort(signal); // the run records it as interrupted by SIGINT or SIGTERM
     } else {
       process.exit(ExitCode.INTERRUPTED);
     }

@@ -7,7 +7,7 @@
  */
 import { createActor } from 'xstate';
 import type { Clock } from '../../machines/clock.js';
-import { controllerMachine, type ConditionEvent, type ControllerActor, type Failure } from '../../machines/controller.js';
+import { controllerMachine, type ConditionEvent, type ControllerActor, type Failure, type Interruption } from '../../machines/controller.js';
 import type { ResourceAction, ResourceState, TryReport } from '../../machines/lifecycle.js';
 import type { ResourceContext, ResourceInput, ResourceStateEvent } from '../../machines/resource.js';
 import { ExperimentAbortedError, InvalidActionError } from '../errors.js';
@@ -138,7 +138,13 @@ export class ExperimentController {
   get status(): ExperimentStatus {
     const snapshot = this.#actor.getSnapshot();
     if (snapshot.context.outcome.aborted) return 'aborted';
+    if (snapshot.context.outcome.interrupted) return 'interrupted';
     return snapshot.value === 'running' ? 'running' : 'released';
+  }
+
+  /** Why and when the run was stopped early (`run()`'s abort signal), and what had not ended then; undefined when it was not. */
+  get interruption(): Interruption | undefined {
+    return this.#actor.getSnapshot().context.outcome.interrupted;
   }
 
   /** Every failure so far, critical or not, in the order they happened. */

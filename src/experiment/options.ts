@@ -63,7 +63,7 @@ export interface ResourceInfo {
   readonly step?: string;
 }
 
-export type ExperimentStatus = 'running' | 'aborted' | 'released';
+export type ExperimentStatus = 'running' | 'aborted' | 'interrupted' | 'released';
 
 const shortId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 8);
 

@@ -1,12 +1,12 @@
 /**
  * The run's records in its run directory, kept by listening to what the controller machine
  * emits: `experiment.json` (and `controller.json`) at each deploy, one `events.ndjson` line
- * per state change, condition report, failed try and resume, and at the end `summary.json`
+ * per state change, condition report, failed try, interruption and resume, and at the end `summary.json`
  * and the timeline. Nothing is written before the first deploy (or resume): a controller
  * that never deployed leaves no run directory behind.
  */
 import type { ControllerActor } from '../../machines/controller.js';
-import { toConditionRecord, toEventRecord, toTryRecord } from '../run/event-record.js';
+import { toConditionRecord, toEventRecord, toInterruptRecord, toTryRecord } from '../run/event-record.js';
 import type { RunDirectory } from '../run/run-directory.js';
 import type { RunSummary } from '../run/summary.js';
 import { writeRunTimeline } from '../timeline/write.js';
@@ -45,6 +45,7 @@ export function recordRun(controller: ControllerActor, run: RunDirectory, experi
     controller.on('resource.state', (event) => append(toEventRecord(event, experiment.typeOf(event.guid)))),
     controller.on('condition', (event) => append(toConditionRecord(event))),
     controller.on('try', ({ report }) => append(toTryRecord(report, experiment.typeOf(report.guid)))),
+    controller.on('interrupted', ({ interruption }) => append(toInterruptRecord(interruption))),
   ];
   return {
     async close(summary) {

@@ -1,16 +1,19 @@
 /**
  * Parsing `events.ndjson`: one JSON object per line. A line without `kind` is a state change;
- * `kind: 'condition'` a condition record, `kind: 'try'` a try of a step. A line with a kind
+ * `kind: 'condition'` a condition record, `kind: 'try'` a try of a step, `kind: 'interrupt'`
+ * the run's interruption. A line with a kind
  * this version does not know is skipped (a newer nepi wrote it), and so is a line that is
  * not a JSON object: the line being written when the controller died, cut short.
  */
-import type { ConditionRecord, EventRecord, TryRecord } from './event-record.js';
+import type { ConditionRecord, EventRecord, InterruptRecord, TryRecord } from './event-record.js';
 
 export interface EventLog {
   /** State changes, in order. */
   readonly events: EventRecord[];
   readonly conditions: ConditionRecord[];
   readonly tries: TryRecord[];
+  /** Set when the run was stopped early. */
+  readonly interruption?: InterruptRecord;
   /** Lines that were not a JSON object (a torn last line), skipped. */
   readonly unreadable: number;
 }
@@ -18,6 +21,7 @@ export interface EventLog {
 export function parseEventLog(text: string): EventLog {
   const log: EventLog = { events: [], conditions: [], tries: [], unreadable: 0 };
   let unreadable = 0;
+  let interruption: InterruptRecord | undefined;
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     let record: unknown;
@@ -35,6 +39,7 @@ export function parseEventLog(text: string): EventLog {
     if (kind === undefined) log.events.push(record as EventRecord);
     else if (kind === 'condition') log.conditions.push(record as ConditionRecord);
     else if (kind === 'try') log.tries.push(record as TryRecord);
+    else if (kind === 'interrupt') interruption ??= record as InterruptRecord;
   }
-  return { ...log, unreadable };
+  return { ...log, unreadable, ...(interruption ? { interruption } : {}) };
 }

@@ -2,7 +2,7 @@
  * The lines of `events.ndjson`: a state change (no `kind`; also printed by `--json`) or a
  * condition record (`kind: 'condition'`).
  */
-import type { ConditionEvent, ConditionEventKind } from '../../machines/controller.js';
+import type { ConditionEvent, ConditionEventKind, Interruption } from '../../machines/controller.js';
 import type { ResourceAction, ResourceState } from '../../machines/lifecycle.js';
 import type { ResourceStateEvent } from '../../machines/resource.js';
 import { describeCause } from '../errors.js';
@@ -108,4 +108,14 @@ export function toTryRecord(report: TryReport, type: string | undefined): TryRec
     ...(report.error !== undefined ? { error: describeCause(report.error) } : {}),
     ...(report.nextDelay !== undefined ? { nextDelay: report.nextDelay } : {}),
   };
+}
+
+/** An interrupt record (`kind: 'interrupt'`): the run was stopped early (see `Interruption`). */
+export interface InterruptRecord extends Interruption {
+  readonly kind: 'interrupt';
+  readonly wall: string;
+}
+
+export function toInterruptRecord(interruption: Interruption): InterruptRecord {
+  return { kind: 'interrupt', wall: new Date().toISOString(), ...interruption };
 }

@@ -1,6 +1,7 @@
 /** What a run ends with: `summary.json`, also printed by `nepi run` and `nepi show`. */
 import type { ResourceState } from '../../machines/lifecycle.js';
-import type { Failure } from '../../machines/controller.js';
+import type { Failure, Interruption } from '../../machines/controller.js';
+import type { ExperimentStatus } from '../experiment/options.js';
 import { describeCause } from '../errors.js';
 
 export interface FailureSummary {
@@ -16,10 +17,13 @@ export interface RunSummary {
   readonly expId: string;
   readonly runId: string;
   readonly runDir: string;
-  readonly status: 'running' | 'aborted' | 'released';
+  /** `interrupted`: stopped early from outside (see `interrupted`); `aborted`: a critical failure. */
+  readonly status: ExperimentStatus;
   readonly startedAt: string;
   readonly endedAt: string;
   readonly failures: readonly FailureSummary[];
+  /** Set when the run was stopped early: by what, when, and which resources it waited for had not ended. */
+  readonly interrupted?: Interruption;
   /** What went wrong at the end of the run outside any resource (a backend session that could not be disposed of). */
   readonly problems?: readonly string[];
   readonly resources: Readonly<
@@ -49,11 +53,22 @@ export function summariseFailure(failure: Failure): FailureSummary {
 
 /** The summary of a run as it stands, ended now. */
 export function summariseRun(
-  run: Pick<RunSummary, 'expId' | 'runId' | 'runDir' | 'status'> & { readonly failures: readonly Failure[] },
+  run: Pick<RunSummary, 'expId' | 'runId' | 'runDir' | 'status'> & { readonly failures: readonly Failure[]; readonly interruption: Interruption | undefined },
   startedAt: Date,
   resources: RunSummary['resources'],
 ): RunSummary {
-  const { expId, runId, runDir, status } = run;
+  const { expId, runId, runDir, status, interruption } = run;
   const endedAt = new Date().toISOString();
-  return { expId, runId, runDir, status, startedAt: startedAt.toISOString(), endedAt, failures: run.failures.map(summariseFailure), resources };
+  const failures = run.failures.map(summariseFailure);
+  return {
+    expId,
+    runId,
+    runDir,
+    status,
+    startedAt: startedAt.toISOString(),
+    endedAt,
+    failures,
+    ...(interruption ? { interrupted: interruption } : {}),
+    resources,
+  };
 }

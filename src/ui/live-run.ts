@@ -8,7 +8,7 @@ import type { ConditionEvent, Failure } from '../../machines/controller.js';
 import { STATE_ORDER, type ResourceAction, type ResourceState } from '../../machines/lifecycle.js';
 import type { ResourceStateEvent } from '../../machines/resource.js';
 import { describeCause } from '../errors.js';
-import type { ExperimentController } from '../experiment/experiment-controller.js';
+import type { ExperimentController, ExperimentStatus } from '../experiment/experiment-controller.js';
 import { summariseFailure, type FailureSummary, type RunSummary } from '../run/summary.js';
 import { parseDuration } from '../time/duration.js';
 
@@ -61,7 +61,7 @@ export interface LiveSnapshot {
   /** Clock time of the first state change seen (or of the view's creation). */
   readonly start: number;
   readonly now: number;
-  readonly status: 'running' | 'aborted' | 'released';
+  readonly status: ExperimentStatus;
   readonly ended: boolean;
   /** The lifecycle states in order (a condition's member has reached its state when it is at or past it). */
   readonly order: readonly ResourceState[];

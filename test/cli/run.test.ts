@@ -114,6 +114,20 @@ describe('nepi run', () => {
       expect(await allGone(pids)).toBe(true);
       const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
       expect(summary.resources.sleeper.state).toBe('RELEASED');
+      // not a success: interrupted, by the signal, with the application that never ended
+      expect(summary.status).toBe('interrupted');
+      expect(summary.interrupted).toMatchObject({ by: signal, unfinished: [{ guid: 'sleeper', state: 'STARTED' }] });
+      expect(result.stdout).toMatch(new RegExp(`status: interrupted by ${signal} after [0-9.]+m?s \\(2 resources, 0 failures\\)`));
+      expect(result.stdout).toContain('not ended when interrupted:\n  - sleeper (linux::Application) was STARTED');
+      const shown = await nepi(['show', runDir]);
+      expect(shown.stdout).toContain(`status: interrupted by ${signal}`);
+      expect(shown.stdout).toContain('  - sleeper (linux::Application) was STARTED');
+      const interruptions = readFileSync(join(runDir, 'events.ndjson'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line))
+        .filter((record) => record.kind === 'interrupt');
+      expect(interruptions).toMatchObject([{ by: signal, unfinished: [{ guid: 'sleeper', state: 'STARTED' }] }]);
     });
   }
 

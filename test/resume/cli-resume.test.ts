@@ -60,7 +60,12 @@ it('releases everything and exits 130 when the resumed run gets SIGINT', async (
   resumed.process.kill('SIGINT');
   const end = await resumed.exited;
   expect(end.code).toBe(130);
-  const summary = JSON.parse(readFileSync(join(runDir!, 'summary.json'), 'utf8')) as { status: string; resources: Record<string, { state: string }> };
-  expect(summary.status).toBe('released');
+  const summary = JSON.parse(readFileSync(join(runDir!, 'summary.json'), 'utf8')) as {
+    status: string;
+    interrupted?: { by: string };
+    resources: Record<string, { state: string }>;
+  };
+  expect(summary.status).toBe('interrupted');
+  expect(summary.interrupted?.by).toBe('SIGINT');
   expect(Object.values(summary.resources).map((r) => r.state)).toEqual(['RELEASED', 'RELEASED']);
 });

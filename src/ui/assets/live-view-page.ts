@@ -14,6 +14,7 @@ header .status { font-weight: 600; padding: .1em .5em; border-radius: .3em; back
 header .status.running { background: #2e7d32; }
 header .status.aborted { background: #c62828; }
 header .status.released { background: #546e7a; }
+header .status.interrupted { background: #ef6c00; }
 header .conn { margin-left: auto; font-size: .85em; opacity: .8; }
 main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1em; padding: 1em; }
 section { background: #fff; border: 1px solid #e0e0e0; border-radius: .4em; padding: .6em .8em; min-width: 0; }
