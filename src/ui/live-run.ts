@@ -60,6 +60,7 @@ export interface LiveSnapshot {
   readonly runDir: string;
   /** Clock time of the first state change seen (or of the view's creation). */
   readonly start: number;
+  /** Clock time now; once the run has ended, the time it ended (a page opened later shows the run's own times). */
   readonly now: number;
   readonly status: ExperimentStatus;
   readonly ended: boolean;
@@ -95,6 +96,7 @@ export class LiveRun {
   readonly #unsubscribe: (() => void)[] = [];
   readonly #start: number;
   #ended = false;
+  #endedAt = 0;
   #status: LiveSnapshot['status'] = 'running';
 
   constructor(ec: ExperimentController) {
@@ -156,7 +158,7 @@ export class LiveRun {
       runId: this.#ec.runId,
       runDir: this.#ec.runDir,
       start: this.#start,
-      now: this.#ec.clock.now(),
+      now: this.#ended ? this.#endedAt : this.#ec.clock.now(),
       status: this.#status,
       ended: this.#ended,
       order: STATE_ORDER,
@@ -178,9 +180,10 @@ export class LiveRun {
   end(summary: Pick<RunSummary, 'status'>): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#endedAt = this.#ec.clock.now();
     this.#status = summary.status;
     for (const off of this.#unsubscribe) off();
-    this.#emit({ type: 'end', now: this.#ec.clock.now(), status: summary.status });
+    this.#emit({ type: 'end', now: this.#endedAt, status: summary.status });
   }
 
   #onState(event: ResourceStateEvent): void {

@@ -98,6 +98,18 @@ describe('nepi run --ui in a browser', () => {
       expect(paths.filter((p) => p === '/events')).toHaveLength(1);
       expect(new Set(paths)).toEqual(new Set(['/', '/live-view.js', '/events']));
 
+      // a page opened well after the end shows the run's own times: its length, not the time since
+      const ended = await page.locator('#elapsed').textContent();
+      const runFor = await page.locator('#resources td[data-since]').allTextContents();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const late = await browser.browser.newPage();
+      await late.goto(url);
+      await late.locator('#status', { hasText: 'finished' }).waitFor({ timeout: 10_000 });
+      expect(await late.locator('#elapsed').textContent()).toBe(ended);
+      expect(await late.locator('#resources td[data-since]').allTextContents()).toEqual(runFor);
+      expect(await page.locator('#elapsed').textContent()).toBe(ended);
+      await late.close();
+
       // still served after the end, until Ctrl-C
       expect(stdout).toContain('still serving');
       expect(child.exitCode).toBeNull();

@@ -60,6 +60,8 @@ describe('live view stream', () => {
     await reader.waitFor((m) => m.event === 'condition' && m.data.condition.status === 'fired' && m.data.condition.firedAt === 2000);
     const end = await reader.waitFor((m) => m.event === 'end');
     expect(end.data.status).toBe('released');
+    // time goes on after the end; a page opened later must still show the run's own times
+    await clock.advance(10_000);
     const states = reader.messages.filter((m) => m.event === 'state').map((m) => `${m.data.entry.guid} ${m.data.entry.to}`);
     for (const guid of ['node', 'server', 'client', 'bad']) expect(states).toContain(`${guid} RELEASED`);
 
@@ -68,6 +70,7 @@ describe('live view stream', () => {
     const snapshot = (await late.waitFor((m) => m.event === 'snapshot')).data;
     late.close();
     expect(snapshot.ended).toBe(true);
+    expect(snapshot.now).toBe(end.data.now);
     expect(snapshot.resources.every((r: { state: string }) => r.state === 'RELEASED')).toBe(true);
     expect(snapshot.conditions[0]).toMatchObject({ status: 'fired', heldAt: 0, deadline: 2000, firedAt: 2000 });
     expect(snapshot.failures).toHaveLength(1);
