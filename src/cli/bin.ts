@@ -104,6 +104,7 @@ program
   .option('--exp-id <id>', "the experiment id (default: the file's expId)")
   .option('--json', 'print the plan as JSON')
   .option(PARAM_FLAGS, PARAM_HELP, collect, [])
+  .option('--sweep <name=values>', "plan each of a parameter's comma-separated values, each into its own folder; repeat for every combination", collect, [])
   .action(async (file: string, options: PlanCommandOptions) => {
     code = await planCommand(file, options);
   });

@@ -55,6 +55,29 @@ describe('nepi plan FILE', () => {
     expect(existsSync(join(folder.dir, 'nepi-runs'))).toBe(false);
   });
 
+  it('plans every combination of --sweep, each into its own folder', async () => {
+    const folder = tempFolder();
+    cleanups.push(folder.cleanup);
+    folder.write(
+      'exp.yaml',
+      clientServer(join(folder.dir, 'ran')).map((line) => line.replace('time: 2s', 'time: "${wait}"')),
+    );
+    const result = await nepi(['plan', 'exp.yaml', '--sweep', 'wait=1s,4s', '-o', 'predicted'], { cwd: folder.dir });
+    expect(result.code, result.stderr).toBe(0);
+    const sections = result.stdout.split(/^with /m).slice(1);
+    expect(sections.map((section) => section.split('\n')[0])).toEqual(['wait=1s:', 'wait=4s:']);
+    expect(sections[0]).toContain('client    linux::Application  2s      2s     4s     7s FINISHED   13s');
+    expect(sections[1]).toContain('client    linux::Application  2s      2s     7s     10s FINISHED  13s');
+    for (const name of ['wait=1s', 'wait=4s']) expect(existsSync(join(folder.dir, 'predicted', name, 'timeline.svg'))).toBe(true);
+
+    const json = await nepi(['plan', 'exp.yaml', '--sweep', 'wait=1s,4s', '--json', '-o', 'predicted'], { cwd: folder.dir });
+    const plans = JSON.parse(json.stdout) as { parameters: Record<string, string>; plan: { resources: { guid: string; start: number }[] } }[];
+    expect(plans.map(({ parameters, plan }) => [parameters.wait, plan.resources.find((r) => r.guid === 'client')?.start])).toEqual([
+      ['1s', 4000],
+      ['4s', 7000],
+    ]);
+  });
+
   it('reports conditions that can never hold exactly as validate does, with exit code 2', async () => {
     const folder = tempFolder();
     cleanups.push(folder.cleanup);
