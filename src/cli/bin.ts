@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import '../index.js';
 import { NepiError } from '../errors.js';
+import { ExperimentFileError } from '../files/experiment-file-error.js';
+import { formatFileError } from './code-frame.js';
+import { useColor } from './color.js';
 import { tolerateClosedOutput } from './closed-output.js';
 import { ExitCode } from './exit-codes.js';
 import { cleanCommand } from './clean.js';
@@ -132,6 +135,10 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     code = error.exitCode === 0 ? ExitCode.OK : ExitCode.INVALID;
+  } else if (error instanceof ExperimentFileError) {
+    // each problem with the lines around it and a caret under its position
+    process.stderr.write(`nepi: ${formatFileError(error, { color: useColor(process.stderr) })}\n`);
+    code = ExitCode.INVALID;
   } else if (error instanceof NepiError) {
     process.stderr.write(`nepi: ${error.message}\n`);
     code = ExitCode.INVALID;

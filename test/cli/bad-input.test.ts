@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,22 @@ const cases: { name: string; file: string; text: string[]; message: string }[] =
   },
 ];
 
+/**
+ * The code frame after the message `FILE:LINE:COL: ...`: the line itself marked `>`, its
+ * neighbours, and a caret under the column.
+ */
+function expectFrame(stderr: string, message: string): void {
+  const [, file, line, column] = /^([^:]+):(\d+):(\d+):/.exec(message)!;
+  const source = readFileSync(join(dir, file!), 'utf8').split('\n');
+  const lines = stderr.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`> ${line} |`));
+  expect(at, stderr).toBeGreaterThan(0);
+  expect(lines[at]).toBe(`> ${line} | ${source[Number(line) - 1]}`.replace(/ +$/, ''));
+  const caret = lines[at + 1]!;
+  expect(caret.indexOf('^') - caret.indexOf('|') - 2).toBe(Number(column) - 1);
+  if (Number(line) > 1) expect(lines[at - 1]).toBe(`  ${Number(line) - 1} | ${source[Number(line) - 2]}`.replace(/ +$/, ''));
+}
+
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'nepi-bad-'));
@@ -77,8 +93,19 @@ describe('bad experiment files', () => {
       const result = await nepi(['validate', file], { cwd: dir });
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`nepi: ${message}`);
+      expectFrame(result.stderr, message);
     });
   }
+
+  it('shows the offending line of a JSON file too, and colours the frame only when asked to', async () => {
+    const plain = await nepi(['validate', 'key.json'], { cwd: dir, env: { ...process.env, FORCE_COLOR: '', NO_COLOR: '' } });
+    expectFrame(plain.stderr, 'key.json:1:45:');
+    expect(plain.stderr).not.toContain('\x1b[');
+    const forced = await nepi(['validate', 'key.json'], { cwd: dir, env: { ...process.env, FORCE_COLOR: '1', NO_COLOR: '' } });
+    expect(forced.stderr).toContain('\x1b[');
+    const off = await nepi(['validate', 'key.json'], { cwd: dir, env: { ...process.env, FORCE_COLOR: '1', NO_COLOR: '1' } });
+    expect(off.stderr).toBe(plain.stderr);
+  });
 
   it('rejects an unknown key in a JSON file with its position', async () => {
     const result = await nepi(['validate', 'key.json'], { cwd: dir });
