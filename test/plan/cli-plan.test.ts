@@ -72,7 +72,7 @@ describe('nepi plan FILE', () => {
 
     const json = await nepi(['plan', 'exp.yaml', '--sweep', 'wait=1s,4s', '--json', '-o', 'predicted'], { cwd: folder.dir });
     const plans = JSON.parse(json.stdout) as { parameters: Record<string, string>; plan: { resources: { guid: string; start: number }[] } }[];
-    expect(plans.map(({ parameters, plan }) => [parameters.wait, plan.resources.find((r) => r.guid === 'client')?.start])).toEqual([
+    expect(plans.map(({ parameters, plan }) => [parameters['wait'], plan.resources.find((r) => r.guid === 'client')?.start])).toEqual([
       ['1s', 4000],
       ['4s', 7000],
     ]);
