@@ -16,7 +16,11 @@ export function formatInterval(interval: Interval): string {
 export function formatStopSettings(stop: StopSettings): string {
   if (!stop.converge) return `${stop.maxRuns} run${stop.maxRuns === 1 ? '' : 's'} per combination`;
   const rule = stop.interval === 't' ? `Student t ${Math.round(stop.confidence * 100)}% half width` : '2·σ/√n';
-  return `until ${rule} <= ${num(stop.precision * 100)}% of the mean, ${stop.minRuns} to ${stop.maxRuns} runs per combination`;
+  const range =
+    stop.minRuns >= stop.maxRuns
+      ? `exactly ${stop.maxRuns} runs per combination (--max-runs is not above --min-runs: no combination can stop early)`
+      : `${stop.minRuns} to ${stop.maxRuns} runs per combination`;
+  return `until ${rule} <= ${num(stop.precision * 100)}% of the mean, ${range}`;
 }
 
 /** One line per run, as printed while a campaign runs. */
@@ -53,7 +57,12 @@ export function formatCampaign(state: CampaignState, result: CampaignResult): st
   lines.push('');
   for (const combination of result.combinations) {
     const params = describeCombination(combination.parameters);
-    const where = combination.status === 'done' ? `stopped: ${combination.stopped}` : combination.status;
+    const where =
+      combination.status !== 'done'
+        ? combination.status
+        : combination.stopped === 'max-runs' && state.stop.converge
+          ? 'did not converge (stopped at --max-runs)'
+          : `stopped: ${combination.stopped}`;
     const figures = combination.interval
       ? formatInterval(combination.interval)
       : combination.samples.length === 1

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /** The `nepi` command: parses arguments, calls the library, prints, and exits with a documented code. */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError } from 'commander';
 import '../index.js';
+import { defaultRegistry } from '../resources/registry.js';
 import { NepiError } from '../errors.js';
 import { ExperimentFileError } from '../files/experiment-file-error.js';
 import { formatFileError } from './code-frame.js';
@@ -10,6 +11,8 @@ import { useColor } from './color.js';
 import { tolerateClosedOutput } from './closed-output.js';
 import { ExitCode } from './exit-codes.js';
 import { cleanCommand } from './clean.js';
+import { completionScript, SHELLS, type Shell } from './completion.js';
+import { addExamples } from './help-examples.js';
 import { runCommand, type RunOptions } from './run.js';
 import { addCampaignRunOptions, defineCampaignCommands } from './campaign.js';
 import { resumeCommand } from './resume.js';
@@ -129,6 +132,16 @@ program
   .action(async (runDir: string | undefined, options: { all?: boolean }) => {
     code = await cleanCommand(runDir, options);
   });
+
+program
+  .command('completion')
+  .description('print a completion script for bash, zsh or fish: commands, options, resource types and files')
+  .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+  .action((shell: Shell) => {
+    process.stdout.write(completionScript(shell, program, defaultRegistry.list().map((type) => type.type)));
+  });
+
+addExamples(program);
 
 try {
   await program.parseAsync(process.argv);

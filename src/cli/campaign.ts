@@ -98,7 +98,7 @@ export async function runCampaignCommand(
       ...(flags.localDir !== undefined ? { localDir: flags.localDir } : {}),
       ...(flags.expId !== undefined ? { expId: flags.expId } : {}),
       signal,
-      onEvent: printEvent,
+      onEvent: eventPrinter(),
     });
     return finish(result);
   } finally {
@@ -110,7 +110,7 @@ export async function runCampaignCommand(
 export async function campaignResumeCommand(dir: string): Promise<ExitCode> {
   const { signal, dispose } = interruptible();
   try {
-    const result = await resumeCampaign(dir, { signal, onEvent: printEvent });
+    const result = await resumeCampaign(dir, { signal, onEvent: eventPrinter() });
     return finish(result);
   } finally {
     dispose();
@@ -167,19 +167,26 @@ export function defineCampaignCommands(campaign: Command, setCode: (code: ExitCo
   return campaign;
 }
 
-function printEvent(event: CampaignEvent): void {
-  if (event.type === 'campaign.start') {
-    const { dir, combinations, remaining } = event;
-    const what = event.resumed ? `resuming campaign ${dir}: ${remaining} of ${combinations}` : `campaign ${dir}: ${combinations}`;
-    process.stdout.write(
-      `${what} combination${combinations === 1 ? '' : 's'} to run, ${formatStopSettings(event.stop)}\n` +
-        `(after a crash or Ctrl-C, go on with: nepi campaign resume ${dir})\n`,
-    );
-  } else if (event.type === 'run.end') {
-    process.stdout.write(`${formatRunLine(event.parameters, event.run, event.interval)}\n`);
-  } else if (event.type === 'combination.end' && event.stopped === 'converged') {
-    process.stdout.write(`  converged after ${event.runs} runs\n`);
-  }
+/** What a campaign prints as it goes: its start, one line per run, and how each combination stopped. */
+function eventPrinter(): (event: CampaignEvent) => void {
+  let converge = false;
+  return (event) => {
+    if (event.type === 'campaign.start') {
+      const { dir, combinations, remaining } = event;
+      converge = event.stop.converge;
+      const what = event.resumed ? `resuming campaign ${dir}: ${remaining} of ${combinations}` : `campaign ${dir}: ${combinations}`;
+      process.stdout.write(
+        `${what} combination${combinations === 1 ? '' : 's'} to run, ${formatStopSettings(event.stop)}\n` +
+          `(after a crash or Ctrl-C, go on with: nepi campaign resume ${dir})\n`,
+      );
+    } else if (event.type === 'run.end') {
+      process.stdout.write(`${formatRunLine(event.parameters, event.run, event.interval)}\n`);
+    } else if (event.type === 'combination.end' && event.stopped === 'converged') {
+      process.stdout.write(`  converged after ${event.runs} runs\n`);
+    } else if (event.type === 'combination.end' && converge) {
+      process.stdout.write(`  did not converge in ${event.runs} runs (--max-runs)\n`);
+    }
+  };
 }
 
 function finish(result: CampaignResult): ExitCode {

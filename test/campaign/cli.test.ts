@@ -31,6 +31,22 @@ describe('nepi run with campaign flags', () => {
     expect(readCampaign(dir).result.runs).toBe(10);
   });
 
+  it('says "did not converge" when a combination stops at --max-runs, and warns when it cannot stop early', async () => {
+    const file = writeDummyExperiment(tmp.path);
+    const dir = join(tmp.path, 'campaign');
+    // a metric that swings between 1 and 100: its interval never gets within 5 % of its mean
+    const metric = 'node -e "console.log(process.env.NEPI_RUN % 2 ? 1 : 100)"';
+    const result = await nepi(['run', file, '--min-runs', '3', '--max-runs', '4', '--metric', metric, '--campaign-dir', dir]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('3 to 4 runs per combination');
+    expect(result.stdout).toContain('  did not converge in 4 runs (--max-runs)');
+    expect(result.stdout).not.toContain('converged after');
+    expect(result.stdout).toMatch(/: 4 runs, .*, did not converge \(stopped at --max-runs\)$/m);
+
+    const exact = await nepi(['run', file, '--until-converged', '--max-runs', '5', '--metric', metric, '--campaign-dir', join(tmp.path, 'exact')]);
+    expect(exact.stdout).toContain('exactly 5 runs per combination (--max-runs is not above --min-runs: no combination can stop early)');
+  });
+
   it('runs the 6 combinations of --sweep a=1,2,3 --sweep b=true,false; show and plot read them back', async () => {
     const file = writeDummyExperiment(tmp.path, { swept: true });
     const dir = join(tmp.path, 'campaign');
