@@ -138,7 +138,13 @@ program
   .description('print a completion script for bash, zsh or fish: commands, options, resource types and files')
   .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
   .action((shell: Shell) => {
-    process.stdout.write(completionScript(shell, program, defaultRegistry.list().map((type) => type.type)));
+    process.stdout.write(
+      completionScript(
+        shell,
+        program,
+        defaultRegistry.list().map((type) => type.type),
+      ),
+    );
   });
 
 addExamples(program);
