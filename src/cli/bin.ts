@@ -11,6 +11,8 @@ import { useColor } from './color.js';
 import { tolerateClosedOutput } from './closed-output.js';
 import { ExitCode } from './exit-codes.js';
 import { cleanCommand } from './clean.js';
+import { execCommand, shellCommand, type NodeCommandOptions } from './exec.js';
+import { inspectCommand } from './inspect.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
 import { addExamples } from './help-examples.js';
 import { runCommand, type RunOptions } from './run.js';
@@ -28,7 +30,8 @@ const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta
 tolerateClosedOutput(process.stdout);
 tolerateClosedOutput(process.stderr);
 
-let code: ExitCode = ExitCode.OK;
+/** An ExitCode, or the exit code of the command `nepi exec` ran. */
+let code: number = ExitCode.OK;
 const PARAM_FLAGS = '--param <name=value>';
 const PARAM_HELP = "the value of the file's ${name} parameter; repeat for each parameter";
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -131,6 +134,39 @@ program
   .option('--all', 'remove everything nepi created on this machine (found by its names), and nothing else')
   .action(async (runDir: string | undefined, options: { all?: boolean }) => {
     code = await cleanCommand(runDir, options);
+  });
+
+const SSH_OPTION_HELP = 'an OpenSSH option (Key=value) for a node reached over SSH; repeatable';
+program
+  .command('exec')
+  .description('run a command on a node of a running experiment (here, in its namespace, or over SSH); exits with its exit code')
+  .argument('<run-dir>', 'the run directory of the running experiment')
+  .argument('<node>', 'the node, by name')
+  .argument('<command...>', 'the command: one argument is a command line for bash, more are quoted one by one (put -- before it)')
+  .option('-t, --tty', 'give the command a terminal')
+  .option('--ssh-option <key=value>', SSH_OPTION_HELP, collect, [])
+  .action(async (runDir: string, node: string, command: string[], options: NodeCommandOptions) => {
+    code = await execCommand(runDir, node, command, options);
+  });
+
+program
+  .command('shell')
+  .description('open an interactive shell on a node of a running experiment')
+  .argument('<run-dir>', 'the run directory of the running experiment')
+  .argument('<node>', 'the node, by name')
+  .option('--ssh-option <key=value>', SSH_OPTION_HELP, collect, [])
+  .action(async (runDir: string, node: string, options: NodeCommandOptions) => {
+    code = await shellCommand(runDir, node, options);
+  });
+
+program
+  .command('inspect')
+  .description("print a run's resources and states, and each node's interfaces and addresses, read from the node while it runs")
+  .argument('<run-dir>', 'a run directory, <local-dir>/<exp-id>/<run-id>')
+  .option('--json', 'print it as JSON')
+  .option('--ssh-option <key=value>', SSH_OPTION_HELP, collect, [])
+  .action(async (runDir: string, options: { json?: boolean; sshOption?: string[] }) => {
+    code = await inspectCommand(runDir, options);
   });
 
 program

@@ -44,6 +44,11 @@ export function formatSummary(summary: RunSummary, options: { resources?: boolea
     lines.push('results:');
     for (const [name, { results }] of measured) lines.push(`  ${name}: ${JSON.stringify(results)}`);
   }
+  const addresses = Object.entries(summary.addresses ?? {});
+  if (addresses.length > 0) {
+    lines.push('addresses:');
+    for (const [node, list] of addresses) lines.push(`  ${node}: ${list.join(', ')}`);
+  }
   lines.push(`run directory: ${summary.runDir}`);
   return lines.join('\n');
 }

@@ -69,6 +69,19 @@ const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     ['nepi campaign plot CAMPAIGN_DIR --x rate', 'writes CAMPAIGN_DIR/plot-rate.svg'],
     ['nepi campaign plot CAMPAIGN_DIR --x rate --log-x -o rate.svg --y-label Mbit/s', 'a log axis, a label, another file'],
   ],
+  exec: [
+    ['nepi exec RUN_DIR n1 -- ping -c 3 10.0.0.2', 'ping from node n1 of the running experiment'],
+    ["nepi exec RUN_DIR n1 'ip -brief address | grep UP'", 'one argument is a command line for bash'],
+    ['nepi exec RUN_DIR server -t -- top', 'with a terminal'],
+  ],
+  shell: [
+    ['nepi shell RUN_DIR n1', "a shell on n1: in its namespace, over SSH, or here, in the run's folder"],
+    ['nepi shell RUN_DIR remote --ssh-option UserKnownHostsFile=./known_hosts', 'with an OpenSSH option'],
+  ],
+  inspect: [
+    ['nepi inspect RUN_DIR', 'every resource with its state; every node with its interfaces and addresses'],
+    ['nepi inspect RUN_DIR --json', 'the same as JSON'],
+  ],
   completion: [
     ['source <(nepi completion bash)', 'complete nepi in this bash (add it to ~/.bashrc to keep it)'],
     ['nepi completion zsh > "${fpath[1]}/_nepi"', 'install it for zsh'],

@@ -2,6 +2,8 @@
 import { readRun } from '../run/read-run.js';
 import { ExitCode } from './exit-codes.js';
 import { formatSummary } from './format.js';
+import { inspectCommand } from './inspect.js';
+import { liveController } from '../experiment/resume-lock.js';
 
 export async function showCommand(runDir: string): Promise<ExitCode> {
   const { summary, events } = await readRun(runDir);
@@ -10,6 +12,8 @@ export async function showCommand(runDir: string): Promise<ExitCode> {
     process.stdout.write(`${formatSummary(summary, { resources: true })}\n`);
     return ExitCode.OK;
   }
+  // no summary and a controller that still runs: the run goes on, show it as inspect does
+  if (liveController(runDir) !== undefined) return inspectCommand(runDir);
   // no summary: the run did not end cleanly; say what its event log knows
   const last = new Map<string, string>();
   for (const event of events) last.set(event.guid, event.to);

@@ -327,13 +327,14 @@ export class ExperimentController {
    */
   shutdown(): Promise<RunSummary> {
     this.#shutdown ??= (async () => {
+      let addresses: Record<string, readonly string[]> = {}; // as the nodes had them, before their links go
       if (this.#actor.getSnapshot().status === 'active') {
+        addresses = this.#model.addresses();
         await this.release();
         this.#actor.send({ type: 'shutdown' });
       }
       const problems = await this.#model.sessions.disposeAll();
-      const summary = this.summary();
-      const complete = problems.length > 0 ? { ...summary, problems } : summary;
+      const complete = { ...this.summary(), ...(Object.keys(addresses).length > 0 ? { addresses } : {}), ...(problems.length > 0 ? { problems } : {}) };
       await this.#recorder.close(complete);
       return complete;
     })();

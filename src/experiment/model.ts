@@ -297,6 +297,16 @@ export class ExperimentModel implements ExperimentView {
   }
 
   /** Every resource as the run summary lists it: its type, state and state times (from `info`), what it measured. */
+  /** Every node's addresses as its type knows them now (CIDR), for nodes that have any. */
+  addresses(): Record<string, readonly string[]> {
+    const addresses: Record<string, readonly string[]> = {};
+    for (const record of this.#records.values()) {
+      const list = record.asNode()?.addresses() ?? [];
+      if (list.length > 0) addresses[record.guid] = list;
+    }
+    return addresses;
+  }
+
   summarise(info: (guid: string) => ResourceInfo): RunSummary['resources'] {
     const resources: Record<string, RunSummary['resources'][string]> = {};
     for (const record of this.#records.values()) {

@@ -32,22 +32,28 @@ export function writeControllerRecord(runDir: string): void {
   writeFileSync(join(runDir, CONTROLLER_FILE), `${JSON.stringify(record)}\n`);
 }
 
-/** Throw when the controller recorded for `runDir` is another process of this host that still runs. */
-export function assertNoLiveController(runDir: string): void {
+/** The pid of the controller recorded for `runDir` when it is another process of this host that still runs. */
+export function liveController(runDir: string): number | undefined {
   let record: Partial<ControllerRecord>;
   try {
     record = JSON.parse(readFileSync(join(runDir, CONTROLLER_FILE), 'utf8')) as Partial<ControllerRecord>;
   } catch {
-    return; // none recorded (or cut short): nothing says a controller runs
+    return undefined; // none recorded (or cut short): nothing says a controller runs
   }
   const { pid, startTime, host } = record;
-  if (typeof pid !== 'number' || pid === process.pid || host !== hostname()) return;
+  if (typeof pid !== 'number' || pid === process.pid || host !== hostname()) return undefined;
   try {
     process.kill(pid, 0);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return; // gone
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined; // gone
   }
   const now = startTimeOf(pid);
-  if (startTime && now && now !== startTime) return; // the pid was reused
-  throw new NepiError(`the controller of '${runDir}' still runs (pid ${pid}): stop it before resuming the run`);
+  if (startTime && now && now !== startTime) return undefined; // the pid was reused
+  return pid;
+}
+
+/** Throw when the controller recorded for `runDir` is another process of this host that still runs. */
+export function assertNoLiveController(runDir: string): void {
+  const pid = liveController(runDir);
+  if (pid !== undefined) throw new NepiError(`the controller of '${runDir}' still runs (pid ${pid}): stop it before resuming the run`);
 }

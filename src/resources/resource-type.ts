@@ -79,10 +79,38 @@ export interface NodeSpec<V = AnyAttributeValues, D = Record<string, unknown>, S
   /** Its addresses (CIDR), e.g. for `linux::Ping`'s `target` naming the node; default: none known. */
   addresses?(node: ResourceScope<V, D, S>): readonly string[];
   /**
+   * How to reach the node from outside the run (`nepi exec`, `nepi shell`, `nepi inspect`),
+   * from what the run directory recorded: no session, no live state. Default: it cannot be.
+   */
+  access?(node: RecordedNode): NodeAccess;
+  /**
    * Types (patterns) of resources connected to the node that what runs on it deploys after and
    * is released before: a `netns::Node`'s links, so that its applications find its interfaces.
    */
   readonly ready?: readonly string[];
+}
+
+/** A node of a run, as its run directory recorded it: its attributes (with the type's defaults) and where the run is. */
+export interface RecordedNode extends Pick<ResourceView, 'guid' | 'type' | 'get'> {
+  readonly expId: string;
+  readonly runId: string;
+  /** The run directory (absolute). */
+  readonly runDir: string;
+}
+
+/** How a command reaches a node of a running experiment. */
+export interface NodeAccess {
+  /** Where commands run, as messages say it: `this host`, `namespace nepi-ab12cd-n1`, `user@host:22`. */
+  readonly where: string;
+  /**
+   * The program and its arguments that run `command` (a bash command line) on the node, in the
+   * run's folder there, or an interactive login shell there when `command` is undefined.
+   * `tty`: a terminal is wanted (an interactive shell on a terminal); `sshOptions`: OpenSSH
+   * `-o` options (`Key=value`) for a node reached over SSH.
+   */
+  argv(command: string | undefined, options: { readonly tty: boolean; readonly sshOptions?: readonly string[] }): readonly string[];
+  /** The folder the command starts in on this machine, when it runs here. */
+  readonly cwd?: string;
 }
 
 type SessionOf<B> = B extends Backend<infer S> ? S : undefined;

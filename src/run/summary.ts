@@ -24,6 +24,8 @@ export interface RunSummary {
   readonly failures: readonly FailureSummary[];
   /** Set when the run was stopped early: by what, when, and which resources it waited for had not ended. */
   readonly interrupted?: Interruption;
+  /** The addresses (CIDR) nodes had when the run ended, as nepi assigned or knew them, by node; absent when none had any. */
+  readonly addresses?: Readonly<Record<string, readonly string[]>>;
   /** What went wrong at the end of the run outside any resource (a backend session that could not be disposed of). */
   readonly problems?: readonly string[];
   readonly resources: Readonly<

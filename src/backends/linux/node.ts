@@ -14,6 +14,7 @@ import type { StepName } from '../../../machines/lifecycle.js';
 import type { ValuesOf } from '../../resources/attributes.js';
 import { defineResourceType, type ReattachOutcome } from '../../resources/resource-type.js';
 import type { ResourceScope, ResourceView, StepContext } from '../../resources/views.js';
+import { linuxNodeAccess } from './access.js';
 import { linuxBackend } from './backend.js';
 import { isRemoteNode, LINUX_NODE_ATTRIBUTES } from './node-attributes.js';
 import type { LinuxSession, NodeConnection } from './session.js';
@@ -131,6 +132,7 @@ export const LinuxNode = defineResourceType({
   data: (): NodeData => ({}),
   node: {
     executor: (node) => (isRemoteNode(node) ? createRemoteExecutor(connection(node)) : createLocalExecutor()),
+    access: linuxNodeAccess,
   },
   steps: { discover, provision, run, release },
   // a remote node's run lasts as long as its connection: `nepi run` does not wait for it

@@ -6,6 +6,7 @@
  * group), after the node's links and switches are up.
  */
 import { defineResourceType } from '../../resources/resource-type.js';
+import { localShell } from '../linux/access.js';
 import { createLocalExecutor } from '../linux/transport/local/local-executor.js';
 import { netnsBackend } from './backend.js';
 import { assertRoot, ip, run } from './commands.js';
@@ -28,6 +29,16 @@ export const NetnsNode = defineResourceType({
       return createLocalExecutor({ prefix: ['ip', 'netns', 'exec', name], where: `namespace ${name}` });
     },
     addresses: (node) => node.session.addressesOf(node.guid),
+    // nepi exec / shell: inside the namespace, in the run directory
+    access: (node) => {
+      const name = namespaceName(node.runDir, node.guid);
+      const inside = ['ip', 'netns', 'exec', name];
+      return {
+        where: `namespace ${name}`,
+        cwd: node.runDir,
+        argv: (command) => (command === undefined ? [...inside, localShell(), '-l'] : [...inside, 'bash', '-c', command]),
+      };
+    },
     // what runs on it finds its interfaces up
     ready: ['netns::Link', 'netns::Switch'],
   },
