@@ -131,6 +131,9 @@ describe('nepi --help', () => {
       'campaign resume',
       'campaign show',
       'campaign plot',
+      'exec',
+      'shell',
+      'inspect',
       'completion',
     ];
     // every command nepi lists is here (a description that wraps goes on more indented lines)
