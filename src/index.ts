@@ -28,13 +28,16 @@ export { defineResourceType, extendResourceType, matchesType } from './resources
 export type {
   AttributeSpecs,
   ConnectionRule,
+  NodeAccess,
   NodeSpec,
   ProbeFunction,
   ReattachFunction,
   ReattachOutcome,
+  RecordedNode,
   ResourceType,
   ResourceTypeDefinition,
   ResourceTypeOverrides,
+  ResultSpec,
   StepFunction,
   TraceSpec,
 } from './resources/resource-type.js';

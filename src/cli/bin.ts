@@ -17,7 +17,7 @@ import { completionScript, SHELLS, type Shell } from './completion.js';
 import { addExamples } from './help-examples.js';
 import { runCommand, type RunOptions } from './run.js';
 import { addCampaignRunOptions, defineCampaignCommands } from './campaign.js';
-import { resumeCommand } from './resume.js';
+import { resumeCommand, type ResumeCommandOptions } from './resume.js';
 import { graphCommand } from './graph.js';
 import { planCommand, type PlanCommandOptions } from './plan.js';
 import { showCommand } from './show.js';
@@ -39,7 +39,9 @@ const program = new Command('nepi')
   .description('Describe, deploy, run and tear down network experiments.')
   .version(pkg.version, '-v, --version')
   .exitOverride()
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // `nepi -v` is the version; `nepi run FILE -v` is run's verbose
+  .enablePositionalOptions();
 
 program
   .command('run')
@@ -48,6 +50,8 @@ program
   .option('--local-dir <dir>', 'where run directories go', 'nepi-runs')
   .option('--exp-id <id>', "the experiment id (default: the file's expId)")
   .option('--json', 'print the state changes as NDJSON on stdout (progress and summary go to stderr)')
+  .option('-q, --quiet', 'print nothing but the summary')
+  .option('-v, --verbose', 'print every state change, condition record and failed try, one line each')
   .option('--ui', 'serve a live view of the run on 127.0.0.1 (kept served after the end until Ctrl-C)')
   .option('--port <n>', 'the port of the live view and inspector page (default: any free port)')
   .option('--ui-exit', 'with --ui or --inspect: stop serving when the run ends')
@@ -65,7 +69,9 @@ program
   .description('continue a run whose controller died (killed, power loss) from its run directory, to its end')
   .argument('<run-dir>', 'the run directory, <local-dir>/<exp-id>/<run-id>')
   .option('--json', 'print the state changes as NDJSON on stdout (progress and summary go to stderr)')
-  .action(async (runDir: string, options: { json?: boolean }) => {
+  .option('-q, --quiet', 'print nothing but the summary')
+  .option('-v, --verbose', 'print every state change, condition record and failed try, one line each')
+  .action(async (runDir: string, options: ResumeCommandOptions) => {
     code = await resumeCommand(runDir, options);
   });
 

@@ -1,6 +1,9 @@
 /** Text the CLI prints: summaries, resource tables, type descriptions. */
 import { formatDuration } from '../time/duration.js';
-import type { ResourceType } from '../resources/resource-type.js';
+import { defaultRegistry } from '../resources/registry.js';
+import type { ResourceType, ResultSpec } from '../resources/resource-type.js';
+import { paint } from './palette.js';
+import { formatRecap, formatResults } from './recap.js';
 import type { RunSummary } from '../run/summary.js';
 import type { AttributeSpec } from '../resources/attributes.js';
 
@@ -8,12 +11,30 @@ export function formatElapsed(ms: number): string {
   return formatDuration(Math.max(0, Math.round(ms)));
 }
 
-/** The closing report of a run: status, failures with their causes, the run directory. */
-export function formatSummary(summary: RunSummary, options: { resources?: boolean } = {}): string {
+export interface SummaryFormat {
+  /** Every resource with its final state and the time of each state (`nepi show`). */
+  readonly resources?: boolean;
+  readonly color?: boolean;
+  /** The results a type declares (units); default: the registered types'. */
+  readonly resultSpecs?: (type: string) => Readonly<Record<string, ResultSpec>> | undefined;
+}
+
+/** The type's declared results, when it is registered (a run of a type this nepi does not know shows none). */
+function registeredResults(type: string): Readonly<Record<string, ResultSpec>> | undefined {
+  return defaultRegistry.has(type) ? defaultRegistry.get(type).results : undefined;
+}
+
+/**
+ * The closing report of a run: status, what was interrupted, failures with their causes,
+ * what resources measured (with units), the addresses nodes had, a recap per type, the run
+ * directory.
+ */
+export function formatSummary(summary: RunSummary, options: SummaryFormat = {}): string {
+  const color = options.color ?? false;
   const count = Object.keys(summary.resources).length;
   const by = summary.interrupted ? ` by ${summary.interrupted.by} after ${formatElapsed(summary.interrupted.time - runStart(summary))}` : '';
   const lines = [
-    `status: ${summary.status}${by} (${count} resource${count === 1 ? '' : 's'}, ${summary.failures.length} failure${summary.failures.length === 1 ? '' : 's'})`,
+    `status: ${paint(summary.status, summary.status === 'released' ? 'green' : summary.status === 'aborted' ? 'red' : 'yellow', color)}${by} (${count} resource${count === 1 ? '' : 's'}, ${summary.failures.length} failure${summary.failures.length === 1 ? '' : 's'})`,
   ];
   const unfinished = summary.interrupted?.unfinished ?? [];
   if (unfinished.length > 0) {
@@ -24,7 +45,7 @@ export function formatSummary(summary: RunSummary, options: { resources?: boolea
     lines.push('failures:');
     for (const f of summary.failures) {
       const cause = f.error.split('\n').join('\n      ');
-      lines.push(`  - ${f.guid} (${f.type}${f.critical ? '' : ', non-critical'}) failed at ${f.step ?? 'run'}: ${cause}`);
+      lines.push(`  - ${paint(f.guid, 'red', color)} (${f.type}${f.critical ? '' : ', non-critical'}) failed at ${f.step ?? 'run'}: ${cause}`);
     }
   }
   if (options.resources ?? false) {
@@ -42,13 +63,15 @@ export function formatSummary(summary: RunSummary, options: { resources?: boolea
   const measured = Object.entries(summary.resources).filter(([, r]) => r.results !== undefined);
   if (measured.length > 0) {
     lines.push('results:');
-    for (const [name, { results }] of measured) lines.push(`  ${name}: ${JSON.stringify(results)}`);
+    const specs = options.resultSpecs ?? registeredResults;
+    for (const [name, { type, results }] of measured) lines.push(`  ${name}: ${formatResults(results!, specs(type))}`);
   }
   const addresses = Object.entries(summary.addresses ?? {});
   if (addresses.length > 0) {
     lines.push('addresses:');
     for (const [node, list] of addresses) lines.push(`  ${node}: ${list.join(', ')}`);
   }
+  if (count > 0) lines.push('recap:', ...formatRecap(summary, color));
   lines.push(`run directory: ${summary.runDir}`);
   return lines.join('\n');
 }
@@ -69,6 +92,11 @@ export function formatType(type: ResourceType): string {
   if (type.dependsOn.length > 0) lines.push(`  depends on: ${type.dependsOn.join(', ')}`);
   lines.push('  attributes:');
   for (const [name, spec] of Object.entries(type.attributes)) lines.push(`    ${name}: ${describeAttribute(spec)}`);
+  const results = Object.entries(type.results);
+  if (results.length > 0) {
+    lines.push('  results:');
+    for (const [name, spec] of results) lines.push(`    ${name}: ${spec.help}${spec.unit === undefined ? '' : ` (${spec.unit})`}`);
+  }
   const traces = Object.entries(type.traces);
   if (traces.length > 0) {
     lines.push('  traces:');

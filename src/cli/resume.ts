@@ -6,15 +6,19 @@ import { ExperimentController } from '../experiment/experiment-controller.js';
 import { ExitCode } from './exit-codes.js';
 import { formatSummary } from './format.js';
 import { listenForInterrupt } from './interrupt.js';
-import { showProgress, type ProgressMode } from './progress.js';
+import { progressMode, showProgress } from './progress.js';
+import { useColor } from './color.js';
 
 export interface ResumeCommandOptions {
   readonly json?: boolean;
+  readonly quiet?: boolean;
+  readonly verbose?: boolean;
 }
 
 export async function resumeCommand(runDir: string, options: ResumeCommandOptions): Promise<ExitCode> {
-  const mode: ProgressMode = options.json ? 'json' : process.stdout.isTTY ? 'live' : 'lines';
+  const mode = progressMode(options, process.stdout);
   const log = mode === 'json' ? process.stderr : process.stdout;
+  const color = useColor(log);
 
   // listening before the resume starts: a signal during it releases everything once it is done
   const interrupt = listenForInterrupt(log);
@@ -24,12 +28,12 @@ export async function resumeCommand(runDir: string, options: ResumeCommandOption
     const ec = await ExperimentController.resume(runDir, {
       beforeResume: (resumed) => {
         log.write(`resuming ${resumed.runDir}\n`);
-        progress = showProgress(resumed, mode, process.stdout);
+        progress = showProgress(resumed, mode, process.stdout, { color });
       },
     });
     const summary = await ec.run({ signal: interrupt.signal });
     progress?.stop();
-    log.write(`\n${formatSummary(summary)}\n`);
+    log.write(`\n${formatSummary(summary, { color })}\n`);
     if (interrupt.signal.aborted) return ExitCode.INTERRUPTED;
     return summary.status === 'aborted' ? ExitCode.FAILED : ExitCode.OK;
   } finally {

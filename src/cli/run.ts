@@ -5,7 +5,8 @@ import { parseParamArguments } from '../campaign/combinations.js';
 import { formatSummary } from './format.js';
 import { ExitCode } from './exit-codes.js';
 import { listenForInterrupt } from './interrupt.js';
-import { showProgress, type ProgressMode } from './progress.js';
+import { progressMode, showProgress } from './progress.js';
+import { useColor } from './color.js';
 import { prepareWatch, type WatchFlags } from '../ui/watch-run.js';
 
 /** --ui, --port, --ui-exit, --inspect: see docs/live-view.md and docs/inspect.md. */
@@ -13,14 +14,18 @@ export interface RunOptions extends CampaignFlags, WatchFlags {
   readonly localDir?: string;
   readonly expId?: string;
   readonly json?: boolean;
+  /** -q: nothing but the summary; -v: every state change, condition record and failed try, one line each. */
+  readonly quiet?: boolean;
+  readonly verbose?: boolean;
   /** `NAME=VALUE`: the value of the file's `${NAME}`. */
   readonly param?: string[];
 }
 
 export async function runCommand(file: string, options: RunOptions): Promise<ExitCode> {
   if (isCampaign(options)) return runCampaignCommand(file, options); // --runs, --sweep...: see docs/campaigns.md
-  const mode: ProgressMode = options.json ? 'json' : process.stdout.isTTY ? 'live' : 'lines';
+  const mode = progressMode(options, process.stdout);
   const log = mode === 'json' ? process.stderr : process.stdout;
+  const color = useColor(log);
   const watch = await prepareWatch(options, log);
   const ec = await loadExperimentFile(file, {
     parameters: parseParamArguments(options.param ?? []),
@@ -37,12 +42,12 @@ export async function runCommand(file: string, options: RunOptions): Promise<Exi
 
   const interrupt = listenForInterrupt(log); // a second Ctrl-C exits at once (130)
 
-  const progress = showProgress(ec, mode, process.stdout);
+  const progress = showProgress(ec, mode, process.stdout, { color });
   let summary;
   try {
     summary = await ec.run({ signal: interrupt.signal });
     progress.stop();
-    log.write(`\n${formatSummary(summary)}\n`);
+    log.write(`\n${formatSummary(summary, { color })}\n`);
   } finally {
     progress.stop();
     interrupt.stop();

@@ -2,6 +2,7 @@
 import { readRun } from '../run/read-run.js';
 import { ExitCode } from './exit-codes.js';
 import { formatSummary } from './format.js';
+import { useColor } from './color.js';
 import { inspectCommand } from './inspect.js';
 import { liveController } from '../experiment/resume-lock.js';
 
@@ -9,7 +10,7 @@ export async function showCommand(runDir: string): Promise<ExitCode> {
   const { summary, events } = await readRun(runDir);
   if (summary) {
     process.stdout.write(`${summary.expId}/${summary.runId}, ${summary.startedAt} - ${summary.endedAt}\n`);
-    process.stdout.write(`${formatSummary(summary, { resources: true })}\n`);
+    process.stdout.write(`${formatSummary(summary, { resources: true, color: useColor(process.stdout) })}\n`);
     return ExitCode.OK;
   }
   // no summary and a controller that still runs: the run goes on, show it as inspect does

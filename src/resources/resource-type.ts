@@ -90,6 +90,12 @@ export interface NodeSpec<V = AnyAttributeValues, D = Record<string, unknown>, S
   readonly ready?: readonly string[];
 }
 
+/** One thing a type measures: what it is, and its unit (`ms`, `%`, `Mbit/s`) when it has one; an object's numbers share it. */
+export interface ResultSpec {
+  readonly help: string;
+  readonly unit?: string;
+}
+
 /** A node of a run, as its run directory recorded it: its attributes (with the type's defaults) and where the run is. */
 export interface RecordedNode extends Pick<ResourceView, 'guid' | 'type' | 'get'> {
   readonly expId: string;
@@ -131,6 +137,8 @@ export interface ResourceTypeDefinition<
   /** The scratch data each resource starts with (`ctx.data`); made the first time it is used. */
   readonly data?: () => D;
   readonly traces?: Readonly<Record<string, TraceSpec>>;
+  /** What it measures (`ctx.results`), by key: its meaning and unit, for summaries and `nepi types`. */
+  readonly results?: Readonly<Record<string, ResultSpec>>;
   /** Type names (`*` matches any part, `|` separates alternatives) this type may connect to, with optional counts. */
   readonly connectsTo?: readonly string[] | Readonly<Record<string, ConnectionRule>>;
   /**
@@ -176,6 +184,7 @@ export interface ResourceType<V = any, D = any, S = any> {
   readonly attributes: AttributeSpecs;
   readonly data: (() => D) | undefined;
   readonly traces: Readonly<Record<string, TraceSpec>>;
+  readonly results: Readonly<Record<string, ResultSpec>>;
   readonly connectsTo: Readonly<Record<string, ConnectionRule>>;
   readonly dependsOn: readonly string[];
   readonly runsOn: boolean;
@@ -252,6 +261,7 @@ export function defineResourceType<const A extends AttributeSpecs = {}, D = Reco
     attributes: Object.freeze(attributes),
     data: definition.data,
     traces: Object.freeze({ ...definition.traces }),
+    results: Object.freeze({ ...definition.results }),
     connectsTo: Object.freeze(connectsTo),
     dependsOn: Object.freeze([...(definition.dependsOn ?? [])]),
     runsOn: definition.runsOn === true,
@@ -275,6 +285,7 @@ export interface ResourceTypeOverrides<V, D, S, A extends AttributeSpecs> {
   /** Attributes of the base the new type does not have. */
   readonly omit?: readonly string[];
   readonly traces?: Readonly<Record<string, TraceSpec>>;
+  readonly results?: Readonly<Record<string, ResultSpec>>;
   readonly connectsTo?: ResourceTypeDefinition['connectsTo'];
   readonly dependsOn?: readonly string[];
   /** Steps replaced (or added); the others stay the base's. */
@@ -330,6 +341,7 @@ export function extendResourceType<BV, D, S, const A extends AttributeSpecs = {}
     attributes: { ...attributes, ...overrides.attributes },
     ...(base.data ? { data: base.data } : {}),
     traces: overrides.traces ?? base.traces,
+    results: overrides.results ?? base.results,
     connectsTo: overrides.connectsTo ?? base.connectsTo,
     dependsOn: overrides.dependsOn ?? base.dependsOn,
     runsOn: base.runsOn,

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing: Chromium (live view),
 # iproute2/ping/tcpdump (netns backend), openssh-server (SSH backend), zsh and fish
-# (completion scripts). Run by the tests' global setup; needs root and apt-get, otherwise it
-# says what is missing and exits 0 (the tests that need a missing tool then fail with a
-# message naming it; they never skip in CI).
+# (completion scripts), tmux (the terminal view). Run by the tests' global setup; needs root
+# and apt-get, otherwise it says what is missing and exits 0 (the tests that need a missing
+# tool then fail with a message naming it; they never skip in CI).
 set -uo pipefail
 declare -A needs=(
   [chromium]=/usr/bin/chromium
@@ -14,6 +14,7 @@ declare -A needs=(
   [openssh-client]=/usr/bin/ssh-keygen
   [zsh]=/usr/bin/zsh
   [fish]=/usr/bin/fish
+  [tmux]=/usr/bin/tmux
 )
 missing=()
 for pkg in "${!needs[@]}"; do

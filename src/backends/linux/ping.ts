@@ -83,6 +83,13 @@ export const LinuxPing = extendResourceType(LinuxApplication, {
     stdout: { help: "ping's output." },
     stderr: { help: "ping's error output." },
   },
+  results: {
+    target: { help: 'The address pinged.' },
+    transmitted: { help: 'Echo requests sent.' },
+    received: { help: 'Replies received.' },
+    loss: { help: 'The share of requests without a reply.', unit: '%' },
+    rtt: { help: 'Round-trip times: min/avg/max/mdev.', unit: 'ms' },
+  },
   steps: {
     start: (ctx) => ctx.node().executor.start(ctx, launchOf(ctx, command(ctx))),
     run,
