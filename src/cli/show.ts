@@ -4,7 +4,7 @@ import { ExitCode } from './exit-codes.js';
 import { formatSummary } from './format.js';
 import { useColor } from './color.js';
 import { inspectCommand } from './inspect.js';
-import { liveController } from '../experiment/resume-lock.js';
+import { liveController } from '../run/controller-record.js';
 
 export async function showCommand(runDir: string): Promise<ExitCode> {
   const { summary, events } = await readRun(runDir);

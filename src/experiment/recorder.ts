@@ -11,7 +11,7 @@ import type { RunDirectory } from '../run/run-directory.js';
 import type { RunSummary } from '../run/summary.js';
 import { writeRunTimeline } from '../timeline/write.js';
 import type { ExperimentDescription } from './description.js';
-import { writeControllerRecord } from './resume-lock.js';
+import { writeControllerRecord } from '../run/controller-record.js';
 
 export interface Recorder {
   /** The run ended: write its summary and timeline (when it was deployed), close the event log. */

@@ -28,7 +28,7 @@ import { within } from '../time/race.js';
 import { checkExperiment } from './check-description.js';
 import type { ExperimentFileDescription } from './description.js';
 import type { ResourceRecord } from './resource-record.js';
-import { assertNoLiveController, writeControllerRecord } from './resume-lock.js';
+import { assertNoLiveController, writeControllerRecord } from '../run/controller-record.js';
 
 /** The `{"kind":"resume"}` line appended to events.ndjson when a run is resumed. */
 export interface ResumeRecord {

@@ -9,7 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { ResourceState } from '../../machines/lifecycle.js';
 import { NepiError, suggest } from '../errors.js';
 import type { ExperimentDescription } from '../experiment/description.js';
-import { liveController } from '../experiment/resume-lock.js';
+import { liveController } from './controller-record.js';
 import type { NodeAccess } from '../resources/resource-type.js';
 import type { TypeRegistry } from '../resources/registry.js';
 import { readRun, type PastRun } from './read-run.js';

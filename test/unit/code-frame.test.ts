@@ -46,3 +46,23 @@ describe('useColor', () => {
     expect(useColor({ isTTY: false }, { FORCE_COLOR: '1', NO_COLOR: 'x' })).toBe(false);
   });
 });
+
+describe('a frame of a very long line', () => {
+  it('shows a window around the column, marked with …, the caret under the position, and the real line numbers', () => {
+    const long = `${'a'.repeat(5000)}X${'b'.repeat(5000)}`;
+    const source = ['first: 1', `second: ${long}`, 'third: 3'].join('\n');
+    const error = new ExperimentFileError({ file: 'exp.yaml', line: 2, column: 8 + 5000 + 1, path: 'second', problem: 'is wrong' });
+    const text = formatFileError(error, { color: false, read: () => source });
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(5);
+    // the neighbours are cut to the same columns: these short ones show nothing there
+    expect(lines[1]).toBe('  1 |');
+    const marked = lines[2]!;
+    expect(marked.startsWith('> 2 | …')).toBe(true);
+    expect(marked.endsWith('…')).toBe(true);
+    expect(marked.length).toBeLessThan(140);
+    const caret = lines[3]!;
+    expect(marked[caret.indexOf('^')]).toBe('X');
+    expect(lines[4]).toBe('  3 |');
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * `<runDir>/controller.json`: which process drives a run (`{"pid":N,"startTime":"...","host":"..."}`),
  * written when the run is first deployed and again when it is resumed. `nepi resume` refuses a
- * run whose controller still runs: two controllers would drive the same resources.
+ * run whose controller still runs (two controllers would drive the same resources); `nepi
+ * exec`, `shell` and `inspect` reach only the nodes of a run whose controller still runs.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
