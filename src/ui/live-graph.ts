@@ -13,9 +13,9 @@
  * CSS pixels.
  *
  * The picture is Graphviz's upside down: its y grows upwards and is taken as SVG's, which
- * grows downwards. Mirrored so, the resources of a column come in the experiment's order
- * from the top, and the packed parts from the top left (Graphviz's own orientation puts
- * the first ones at the bottom once it turns the layout for rankdir=LR).
+ * grows downwards. Mirrored so, the packed parts fill rows from the top left in the
+ * experiment's order, and a chain of conditions runs from the top left down (Graphviz's own
+ * orientation puts the first ones at the bottom once it turns the layout for rankdir=LR).
  */
 import type { Graph } from '@viz-js/viz';
 import { layoutGraph, type GraphvizJson } from '../graph/svg.js';
