@@ -78,6 +78,7 @@ describe('nepi run --ui in a browser', () => {
       const failure = page.locator('#failures li.failure[data-guid="probe"]');
       await failure.waitFor({ timeout: 15_000 });
       expect(await failure.textContent()).toMatch(/probe \(linux::Application\) failed at run.*no route to host 10\.0\.0\.9/s);
+      await page.screenshot({ path: join(ARTIFACTS, 'live-view-failure.png'), fullPage: true }); // docs/images/live-view.png
 
       // the end: every resource reached its final state, in the table and in the graph
       await page.locator('#status', { hasText: 'finished' }).waitFor({ timeout: 20_000 });
