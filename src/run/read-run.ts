@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NepiError } from '../errors.js';
-import { parseEventLog } from './event-log.js';
-import type { ConditionRecord, EventRecord, TryRecord } from './event-record.js';
+import { parseEventLog, type ResumeMark } from './event-log.js';
+import type { ConditionRecord, EventRecord, InterruptRecord, TryRecord } from './event-record.js';
 import { EVENTS_FILE, SUMMARY_FILE } from './run-directory.js';
 import type { RunSummary } from './summary.js';
 
@@ -15,6 +15,10 @@ export interface PastRun {
   readonly conditions: readonly ConditionRecord[];
   /** Every try record (`"kind": "try"`): failed tries of steps, and retries that worked. */
   readonly tries: readonly TryRecord[];
+  /** Every resume (`"kind": "resume"`), with the time of the last record before it. */
+  readonly resumes: readonly ResumeMark[];
+  /** Every interrupt record (`"kind": "interrupt"`). */
+  readonly interruptions: readonly InterruptRecord[];
 }
 
 /** Read `runDir`; throws a NepiError when it holds neither a summary nor an event log. */
@@ -33,6 +37,6 @@ export async function readRun(runDir: string): Promise<PastRun> {
     }
   }
   // a line cut short by a crash, and kinds written by a newer nepi, are skipped
-  const { events, conditions, tries } = parseEventLog(eventsText ?? '');
-  return { summary, events, conditions, tries };
+  const { events, conditions, tries, resumes, interruptions } = parseEventLog(eventsText ?? '');
+  return { summary, events, conditions, tries, resumes, interruptions };
 }

@@ -17,6 +17,7 @@ export const TIMELINE_SCRIPT = String.raw`
   var zoom = 1, height = Number(svg.getAttribute('height'));
   var all = function (sel) { return Array.prototype.slice.call(svg.querySelectorAll(sel)); };
   var bars = all('[data-kind=bar]'), failures = all('[data-kind=failure]'), arrows = all('[data-kind=arrow]');
+  var downtimes = all('[data-kind=downtime]'), interrupts = all('[data-kind=interrupt]');
   var ordered = all('g.rows > g'), labelsGroup = svg.querySelector('g.labels'), axis = svg.querySelector('g.axis');
   var labels = {};
   all('text.label').forEach(function (t) { labels[t.getAttribute('data-guid')] = t; });
@@ -68,6 +69,19 @@ export const TIMELINE_SCRIPT = String.raw`
       a.setAttribute('d', arrowPath(x(num(a, 't1')), y1 + rowH / 2, x(num(a, 't2')), y2 + rowH / 2));
     });
   }
+  // controller-down bands and interruption lines: placed by time, as tall as the rows shown
+  function drawMarks() {
+    downtimes.forEach(function (d) {
+      var x1 = x(num(d, 't1')), x2 = x(num(d, 't2')), band = d.querySelector('rect'), label = d.querySelector('text');
+      band.setAttribute('x', r2(x1)); band.setAttribute('width', r2(Math.max(1, x2 - x1))); band.setAttribute('height', r2(height - top + 6));
+      label.setAttribute('x', r2(x1 + 3));
+    });
+    interrupts.forEach(function (g) {
+      var at = x(num(g, 't')), line = g.querySelector('line'), label = g.querySelector('text');
+      line.setAttribute('x1', r2(at)); line.setAttribute('x2', r2(at)); line.setAttribute('y2', r2(height));
+      label.setAttribute('x', r2(at - 4));
+    });
+  }
   function resize() {
     var width = chartLeft + chartWidth * zoom + 12;
     svg.setAttribute('width', r2(width)); svg.setAttribute('height', r2(height));
@@ -79,7 +93,7 @@ export const TIMELINE_SCRIPT = String.raw`
       b.setAttribute('x', r2(x(s))); b.setAttribute('width', r2(Math.max(0, (e - s) * baseScale * zoom)));
     });
     failures.forEach(function (f) { f.setAttribute('transform', 'translate(' + r2(num(f, 't') * baseScale * (zoom - 1)) + ',0)'); });
-    resize(); drawAxis(); drawArrows();
+    resize(); drawAxis(); drawArrows(); drawMarks();
     if (readout) readout.textContent = Math.round(zoom * 100) + '%';
   }
   function relayout() {
@@ -110,7 +124,7 @@ export const TIMELINE_SCRIPT = String.raw`
     height = y + 12;
     var bg = svg.querySelector('rect.label-background');
     if (bg) bg.setAttribute('height', String(height - top));
-    resize(); drawAxis(); drawArrows();
+    resize(); drawAxis(); drawArrows(); drawMarks();
   }
   function setZoom(next, anchorX) {
     next = Math.min(Math.max(next, 0.05), 2000);

@@ -5,7 +5,8 @@
  * it released. The renderers (svg.ts, html.ts) only lay this out.
  */
 import { isResourceState, stateRank, type ResourceAction, type ResourceState } from '../../machines/lifecycle.js';
-import type { ConditionRecord, EventRecord } from '../run/event-record.js';
+import type { ResumeMark } from '../run/event-log.js';
+import type { ConditionRecord, EventRecord, InterruptRecord } from '../run/event-record.js';
 
 /** The time spent in one state: from the state change that entered it to the next one (or the end). */
 export interface TimelineBar {
@@ -55,6 +56,23 @@ export interface TimelineArrow {
   readonly released: boolean;
 }
 
+/**
+ * A time the controller was down: from the last record before it died (it died some time
+ * after, unseen) to the run's resume (`nepi resume`). The resources went on meanwhile, or
+ * not: nobody watched them.
+ */
+export interface TimelineDowntime {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The run was interrupted (`kind: 'interrupt'`): by what, when, and what had not ended. */
+export interface TimelineInterruption {
+  readonly time: number;
+  readonly by: string;
+  readonly unfinished: ReadonlyArray<{ readonly guid: string; readonly state: string }>;
+}
+
 export interface TimelineModel {
   readonly title: string;
   /** Clock ms of the first and the last record. */
@@ -64,6 +82,9 @@ export interface TimelineModel {
   readonly arrows: readonly TimelineArrow[];
   /** How many state changes the bars stand for (one bar each). */
   readonly stateChanges: number;
+  /** The times the controller was down, one per resume. */
+  readonly downtimes: readonly TimelineDowntime[];
+  readonly interruptions: readonly TimelineInterruption[];
 }
 
 export interface TimelineInput {
@@ -71,6 +92,9 @@ export interface TimelineInput {
   /** State changes, in the order they happened. */
   readonly events: readonly EventRecord[];
   readonly conditions?: readonly ConditionRecord[];
+  /** The run's resumes, each with the time of the last record before it (see `parseEventLog`). */
+  readonly resumes?: readonly ResumeMark[];
+  readonly interruptions?: readonly InterruptRecord[];
 }
 
 interface RowBuilder {
@@ -102,6 +126,23 @@ export function buildTimeline(input: TimelineInput): TimelineModel {
     start = Math.min(start, condition.time);
     end = Math.max(end, condition.time);
   }
+  const downtimes: TimelineDowntime[] = (input.resumes ?? [])
+    .filter((resume) => Number.isFinite(resume.time) && resume.lastRecord !== undefined && Number.isFinite(resume.lastRecord))
+    .map((resume) => ({ from: Math.min(resume.lastRecord!, resume.time), to: resume.time }));
+  const interruptions: TimelineInterruption[] = (input.interruptions ?? []).filter(isInterruption).map((record) => ({
+    time: record.time,
+    by: typeof record.by === 'string' ? record.by : 'an interruption',
+    // a record from a file anyone may have edited: only the entries that name a resource and its state
+    unfinished: (Array.isArray(record.unfinished) ? (record.unfinished as readonly unknown[]) : []).filter(
+      (u): u is { guid: string; state: string } =>
+        typeof u === 'object' && u !== null && typeof (u as { guid?: unknown }).guid === 'string' && typeof (u as { state?: unknown }).state === 'string',
+    ),
+  }));
+  // a resume, or an interruption, after the last state change still falls within the run
+  for (const time of [...downtimes.flatMap((down) => [down.from, down.to]), ...interruptions.map((interruption) => interruption.time)]) {
+    start = Math.min(start, time);
+    end = Math.max(end, time);
+  }
   if (start === Infinity) start = end = 0;
 
   const byType = new Map<string, TimelineRow[]>();
@@ -131,7 +172,13 @@ export function buildTimeline(input: TimelineInput): TimelineModel {
     groups,
     arrows: conditionArrows(conditions, rows),
     stateChanges: events.length,
+    downtimes,
+    interruptions,
   };
+}
+
+function isInterruption(record: InterruptRecord): boolean {
+  return typeof record === 'object' && record !== null && Number.isFinite(record.time);
 }
 
 function isStateChange(record: EventRecord): boolean {

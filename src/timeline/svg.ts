@@ -28,6 +28,8 @@ export interface TimelineLayout {
 const PAD = 12;
 const GROUP_HEIGHT = 20;
 const TOP = 78;
+/** The row above the axis that labels the marks (controller down, interrupted), when there are some. */
+const MARKS_ROW = 18;
 
 /** Rows get thinner as there are more of them, so 1,000 resources still fit a screen's width of reading. */
 function rowHeightFor(rows: number): number {
@@ -42,13 +44,14 @@ export function layoutTimeline(model: TimelineModel, chartWidth = 1000): Timelin
   const labelWidth = Math.min(260, 24 + longest * 7);
   const rowHeight = rowHeightFor(rows);
   const span = Math.max(1, model.end - model.start);
-  const height = TOP + model.groups.length * GROUP_HEIGHT + rows * rowHeight + PAD;
+  const top = TOP + (hasMarks(model) ? MARKS_ROW : 0);
+  const height = top + model.groups.length * GROUP_HEIGHT + rows * rowHeight + PAD;
   return {
     labelWidth,
     chartWidth,
     rowHeight,
     groupHeight: GROUP_HEIGHT,
-    top: TOP,
+    top,
     scale: chartWidth / span,
     width: labelWidth + chartWidth + 2 * PAD,
     height,
@@ -77,6 +80,11 @@ const STYLE = `
 .nepi-timeline .failure { stroke: #a50f15; stroke-width: 2; fill: none; }
 .nepi-timeline .arrow { stroke: #252525; stroke-width: 1.2; fill: none; opacity: 0.75; }
 .nepi-timeline .arrow.unreleased { stroke-dasharray: 4 3; }
+/* the bars, arrows and headers under a band or a line keep their tooltips and clicks; the labels say what they are */
+.nepi-timeline .downtime-band { fill: url(#nepi-hatch); stroke: #757575; stroke-width: 0.5; stroke-dasharray: 2 2; pointer-events: none; }
+.nepi-timeline .downtime-label { font-size: 11px; fill: #424242; font-weight: 600; }
+.nepi-timeline .interrupt-line { stroke: #c62828; stroke-width: 1.5; pointer-events: none; }
+.nepi-timeline .interrupt-label { font-size: 11px; fill: #c62828; font-weight: 600; }
 `;
 
 /** The whole SVG document. */
@@ -109,7 +117,9 @@ export function renderTimelineSvg(model: TimelineModel, chartWidth = 1000): stri
   out.push(`<style>${STYLE}</style>`);
   out.push(
     '<defs><marker id="nepi-arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">' +
-      '<path d="M 0 0 L 10 5 L 0 10 z" fill="#252525"/></marker></defs>',
+      '<path d="M 0 0 L 10 5 L 0 10 z" fill="#252525"/></marker>' +
+      '<pattern id="nepi-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">' +
+      '<rect width="8" height="8" fill="#ffffff" fill-opacity="0.35"/><line x1="0" y1="0" x2="0" y2="8" stroke="#9e9e9e" stroke-width="3" stroke-opacity="0.6"/></pattern></defs>',
   );
   out.push(`<rect class="background" x="0" y="0" width="100%" height="100%" fill="#ffffff"/>`);
   const span = model.end - model.start;
@@ -117,7 +127,7 @@ export function renderTimelineSvg(model: TimelineModel, chartWidth = 1000): stri
   out.push(
     `<text class="subtitle" x="${PAD}" y="40">${rowCount} resource${rowCount === 1 ? '' : 's'}, ${model.stateChanges} state change${
       model.stateChanges === 1 ? '' : 's'
-    }, ${model.arrows.length} condition${model.arrows.length === 1 ? '' : 's'} held, ${formatDuration(Math.round(span))}</text>`,
+    }, ${model.arrows.length} condition${model.arrows.length === 1 ? '' : 's'} held, ${formatDuration(Math.round(span))}${marksSummary(model)}</text>`,
   );
   out.push(renderLegend(chartLeft));
   out.push(renderAxis(model, layout, chartLeft));
@@ -153,6 +163,9 @@ export function renderTimelineSvg(model: TimelineModel, chartWidth = 1000): stri
   }
   out.push('</g>');
 
+  // over the bars, under the arrows: when the controller was down, and where the run was interrupted
+  out.push(renderMarks(model, layout, x));
+
   out.push('<g class="arrows">');
   for (const arrow of model.arrows) out.push(renderArrow(arrow, rowY, rowHeight, x, model.start));
   out.push('</g>');
@@ -164,6 +177,71 @@ export function renderTimelineSvg(model: TimelineModel, chartWidth = 1000): stri
   out.push('</g>');
   out.push('</svg>');
   return `${out.join('\n')}\n`;
+}
+
+function hasMarks(model: TimelineModel): boolean {
+  return model.downtimes.length > 0 || model.interruptions.length > 0;
+}
+
+/** A length as the marks say it: ms below a second, else to a tenth of a second (`12.3s`, `1m2.5s`). */
+export function shortDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : formatDuration(Math.round(ms / 100) * 100);
+}
+
+/** What the subtitle adds: `; controller down 12.3s (1 resume); interrupted by SIGINT`. */
+function marksSummary(model: TimelineModel): string {
+  let text = '';
+  if (model.downtimes.length > 0) {
+    const down = model.downtimes.reduce((sum, d) => sum + (d.to - d.from), 0);
+    text += `; controller down ${shortDuration(down)} (${model.downtimes.length} resume${model.downtimes.length === 1 ? '' : 's'})`;
+  }
+  for (const interruption of model.interruptions) text += `; interrupted by ${interruption.by}`;
+  return text;
+}
+
+/**
+ * The marks: a hatched band from the last record before the controller died to the resume,
+ * labelled with its length; a red line where the run was interrupted, labelled with by what.
+ * Their labels sit in a row of their own above the axis.
+ */
+function renderMarks(model: TimelineModel, layout: TimelineLayout, x: (time: number) => number): string {
+  if (!hasMarks(model)) return '';
+  const { top, height } = layout;
+  const labelY = top - 22;
+  const parts: string[] = ['<g class="marks">'];
+  for (const down of model.downtimes) {
+    const length = down.to - down.from;
+    const what = `controller down ${shortDuration(length)}`;
+    const title =
+      `${what}: no record from +${formatDuration(Math.round(down.from - model.start))} (the last one before the controller died)` +
+      ` to +${formatDuration(Math.round(down.to - model.start))} (nepi resume); it died some time in between`;
+    parts.push(
+      `<g ${attrs({ class: 'downtime', 'data-kind': 'downtime', 'data-t1': down.from - model.start, 'data-t2': down.to - model.start, 'data-duration': length })}>` +
+        `<rect ${attrs({ class: 'downtime-band', x: x(down.from), y: top - 6, width: Math.max(1, x(down.to) - x(down.from)), height: height - top + 6 })}/>` +
+        `<text ${attrs({ class: 'downtime-label', x: x(down.from) + 3, y: labelY })}>${escapeXml(what)}</text>` +
+        `<title>${escapeXml(title)}</title></g>`,
+    );
+  }
+  for (const interruption of model.interruptions) {
+    const at = x(interruption.time);
+    const what = `interrupted by ${interruption.by}`;
+    const unfinished = interruption.unfinished.map((u) => `${u.guid} (${u.state})`).join(', ');
+    const title = `${what} at +${formatDuration(Math.round(interruption.time - model.start))}${unfinished ? `; not ended: ${unfinished}` : ''}`;
+    parts.push(
+      `<g ${attrs({
+        class: 'interrupt',
+        'data-kind': 'interrupt',
+        'data-t': interruption.time - model.start,
+        'data-by': interruption.by,
+        'data-unfinished': JSON.stringify(interruption.unfinished.map((u) => u.guid)),
+      })}>` +
+        `<line ${attrs({ class: 'interrupt-line', x1: at, x2: at, y1: top - 18, y2: height })}/>` +
+        `<text ${attrs({ class: 'interrupt-label', x: at - 4, y: labelY, 'text-anchor': 'end' })}>${escapeXml(what)}</text>` +
+        `<title>${escapeXml(title)}</title></g>`,
+    );
+  }
+  parts.push('</g>');
+  return parts.join('');
 }
 
 function renderLegend(left: number): string {

@@ -15,9 +15,9 @@ export const TIMELINE_SVG = 'timeline.svg';
 
 /** The timeline of the run recorded in `runDir`. Throws a NepiError when it is not a run directory. */
 export async function readTimeline(runDir: string): Promise<TimelineModel> {
-  const { summary, events, conditions } = await readRun(runDir);
+  const { summary, events, conditions, resumes, interruptions } = await readRun(runDir);
   const title = summary ? `${summary.expId} / ${summary.runId}` : basename(resolve(runDir));
-  return buildTimeline({ title, events, conditions });
+  return buildTimeline({ title, events, conditions, resumes, interruptions });
 }
 
 /** Write `timeline.html` and `timeline.svg` of `input` into `dir`; returns their paths. */

@@ -11,6 +11,7 @@ import { describeCause } from '../errors.js';
 import type { ExperimentController, ExperimentStatus } from '../experiment/experiment-controller.js';
 import { summariseFailure, type FailureSummary, type RunSummary } from '../run/summary.js';
 import { parseDuration } from '../time/duration.js';
+import { layoutLiveGraph, type LiveGraph, type NoLiveGraph } from './live-graph.js';
 
 export interface LiveResource {
   readonly guid: string;
@@ -18,8 +19,6 @@ export interface LiveResource {
   state: ResourceState;
   /** Clock time at which it entered `state`. */
   since: number;
-  /** 0 for resources that depend on nothing, 1 + the deepest dependency otherwise (graph rows). */
-  readonly layer: number;
   error?: string;
   step?: string;
 }
@@ -68,6 +67,8 @@ export interface LiveSnapshot {
   readonly order: readonly ResourceState[];
   readonly resources: readonly LiveResource[];
   readonly connections: readonly (readonly [string, string])[];
+  /** Where the page draws each box and edge (laid out once by Graphviz), or why there is no graph. */
+  readonly graph: LiveGraph | NoLiveGraph;
   readonly conditions: readonly LiveCondition[];
   readonly failures: readonly LiveFailure[];
   readonly timeline: readonly TimelineEntry[];
@@ -95,6 +96,8 @@ export class LiveRun {
   readonly #listeners = new Set<(message: LiveMessage) => void>();
   readonly #unsubscribe: (() => void)[] = [];
   readonly #start: number;
+  readonly #dependsOn = new Map<string, readonly string[]>();
+  #graph: LiveGraph | NoLiveGraph = { drawn: false, reason: 'the graph is being laid out' };
   #ended = false;
   #endedAt = 0;
   #status: LiveSnapshot['status'] = 'running';
@@ -104,16 +107,6 @@ export class LiveRun {
     this.#start = ec.clock.now();
     const description = ec.describe();
     const index = ec.actor.getSnapshot().context.index;
-    const layers = new Map<string, number>();
-    const layerOf = (guid: string, seen: Set<string>): number => {
-      const known = layers.get(guid);
-      if (known !== undefined) return known;
-      seen.add(guid);
-      const deps = index.resources.get(guid)?.dependsOn ?? [];
-      const layer = deps.length === 0 ? 0 : 1 + Math.max(...deps.map((d) => (seen.has(d) ? 0 : layerOf(d, seen))));
-      layers.set(guid, layer);
-      return layer;
-    };
     for (const [guid, resource] of Object.entries(description.resources)) {
       const info = ec.getResource(guid);
       const times = Object.values(info.times).filter((t): t is number => t !== undefined);
@@ -122,8 +115,8 @@ export class LiveRun {
         type: resource.type,
         state: info.state,
         since: times.length > 0 ? Math.max(...times) : this.#start,
-        layer: layerOf(guid, new Set()),
       });
+      this.#dependsOn.set(guid, index.resources.get(guid)?.dependsOn ?? []);
       for (const other of resource.connect ?? []) this.#connections.push([other, guid]);
       for (const condition of resource.conditions ?? []) {
         const live: LiveCondition = {
@@ -151,6 +144,16 @@ export class LiveRun {
     );
   }
 
+  /**
+   * Lay the graph out with Graphviz (once: the experiment's shape does not change during a
+   * run); until then, and if it cannot be, the snapshot's graph says why it is not drawn.
+   */
+  async layOutGraph(): Promise<LiveGraph | NoLiveGraph> {
+    const resources = [...this.#resources.keys()].map((guid) => ({ guid, dependsOn: this.#dependsOn.get(guid) ?? [] }));
+    this.#graph = await layoutLiveGraph({ resources, connections: this.#connections, conditions: this.#conditions });
+    return this.#graph;
+  }
+
   /** Everything the view shows, as it stands. */
   snapshot(): LiveSnapshot {
     return {
@@ -164,6 +167,7 @@ export class LiveRun {
       order: STATE_ORDER,
       resources: [...this.#resources.values()],
       connections: this.#connections,
+      graph: this.#graph,
       conditions: this.#conditions,
       failures: this.#failures,
       timeline: this.#timeline,

@@ -37,6 +37,8 @@ export interface LiveView {
 export async function serveLiveView(ec: ExperimentController, options: LiveViewOptions = {}): Promise<LiveView> {
   const server = options.server ?? (await startLocalServer(options.port ?? 0));
   const live = new LiveRun(ec);
+  // before the first page connects: the experiment's shape is laid out once, for every page
+  await live.layOutGraph();
   const stream = new SseStream();
   const page = liveViewPage(`${ec.expId} / ${ec.runId}`);
   live.subscribe((message: LiveMessage) => stream.send({ event: message.type, data: message }));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { nepi } from '../cli/cli.js';
+import { byKind, findAll, parseXml } from '../timeline/xml.js';
 import { readRecords, runDirOf, startNepi, waitFor } from './cli-support.js';
 
 const localDir = mkdtempSync(join(tmpdir(), 'nepi-cli-resume-'));
@@ -68,4 +69,24 @@ it('releases everything and exits 130 when the resumed run gets SIGINT', async (
   expect(summary.status).toBe('interrupted');
   expect(summary.interrupted?.by).toBe('SIGINT');
   expect(Object.values(summary.resources).map((r) => r.state)).toEqual(['RELEASED', 'RELEASED']);
+
+  // its timeline marks the time the controller was down (from its last record to the resume) and the interruption
+  const records = readRecords(runDir!);
+  const at = records.findIndex((r) => r['kind'] === 'resume');
+  const lastBefore = Math.max(...records.slice(0, at).map((r) => r['time'] as number));
+  const resumedAt = records[at]!['time'] as number;
+  const interruptedAt = records.find((r) => r['kind'] === 'interrupt')!['time'] as number;
+  const svg = parseXml(readFileSync(join(runDir!, 'timeline.svg'), 'utf8'));
+  const start = Number(svg.attributes['data-start']);
+  const [down, ...more] = byKind(svg, 'downtime');
+  expect(more).toEqual([]);
+  expect(Number(down!.attributes['data-t1'])).toBeCloseTo(lastBefore - start, 1);
+  expect(Number(down!.attributes['data-t2'])).toBeCloseTo(resumedAt - start, 1);
+  expect(resumedAt - lastBefore).toBeGreaterThan(0);
+  expect(findAll(down!, (e) => e.name === 'text')[0]!.text).toMatch(/^controller down \d+(\.\d)?(ms|s)$/);
+  const interrupts = byKind(svg, 'interrupt');
+  expect(interrupts.map((i) => [i.attributes['data-by'], i.attributes['data-unfinished']])).toEqual([['SIGINT', '["app"]']]);
+  expect(Number(interrupts[0]!.attributes['data-t'])).toBeCloseTo(interruptedAt - start, 1);
+  expect(findAll(interrupts[0]!, (e) => e.name === 'text')[0]!.text).toBe('interrupted by SIGINT');
+  expect(readFileSync(join(runDir!, 'timeline.html'), 'utf8')).toContain('data-kind="downtime"');
 });

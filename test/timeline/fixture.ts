@@ -59,3 +59,43 @@ export function fixtureRunDir(): { dir: string; cleanup: () => void } {
   writeFileSync(join(dir, 'events.ndjson'), fixtureText());
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** How long the controller of the resumed fixture was down: from its last record (1500) to the resume. */
+export const DOWN_MS = 12_300;
+
+/**
+ * The fixture's run, but its controller died after the records of 1500 (the server STARTED,
+ * the client's START held) and `nepi resume` took over 12.3 s later: the rest comes shifted
+ * by that much, and the resumed run is interrupted by SIGINT at 15000, while the server still
+ * runs (so it never finishes; everything is released).
+ */
+export function resumedFixtureRecords(): object[] {
+  const before = FIXTURE_RECORDS.filter((record) => (record as { time: number }).time <= 1500);
+  const resume = {
+    kind: 'resume',
+    wall: wall(1500 + DOWN_MS),
+    time: 1500 + DOWN_MS,
+    pid: 4242,
+    lastRecorded: 1500,
+    states: { STARTED: 2, READY: 1 },
+    found: { node: 'running', server: 'running' },
+  };
+  const shift = (record: object) => {
+    const shifted = { ...record, time: (record as { time: number }).time + DOWN_MS, wall: wall((record as { time: number }).time + DOWN_MS) };
+    return 'deadline' in record ? { ...shifted, deadline: (record as { deadline: number }).deadline + DOWN_MS } : shifted;
+  };
+  const after = FIXTURE_RECORDS.filter((record) => {
+    const { time, to, event } = record as { time: number; to?: string; event?: string };
+    return time > 1500 && to !== 'FINISHED' && event !== 'held'; // interrupted: the server never finishes
+  }).map(shift);
+  const interrupt = { kind: 'interrupt', wall: wall(15_000), by: 'SIGINT', time: 15_000, unfinished: [{ guid: 'server', state: 'STARTED' }] };
+  const at = after.findIndex((record) => (record as { time: number }).time > 15_000);
+  return [...before, resume, ...after.slice(0, at), interrupt, ...after.slice(at)];
+}
+
+/** A temporary run directory holding `records` as its events.ndjson; `cleanup()` removes it. */
+export function runDirWith(records: readonly object[]): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'nepi-timeline-'));
+  writeFileSync(join(dir, 'events.ndjson'), `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN } from '../cli/cli.js';
 import { launchChromium, type HeadlessBrowser } from './browser.js';
+import { graphGeometry, outside, overlaps } from './graph-geometry.js';
 
 /** Screenshots kept after the test (gitignored). */
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -77,6 +78,7 @@ describe('nepi run --ui in a browser', () => {
       const failure = page.locator('#failures li.failure[data-guid="probe"]');
       await failure.waitFor({ timeout: 15_000 });
       expect(await failure.textContent()).toMatch(/probe \(linux::Application\) failed at run.*no route to host 10\.0\.0\.9/s);
+      await page.screenshot({ path: join(ARTIFACTS, 'live-view-failure.png'), fullPage: true }); // docs/images/live-view.png
 
       // the end: every resource reached its final state, in the table and in the graph
       await page.locator('#status', { hasText: 'finished' }).waitFor({ timeout: 20_000 });
@@ -86,7 +88,22 @@ describe('nepi run --ui in a browser', () => {
       }
       expect(await page.locator('#status').textContent()).toBe('released (finished)');
       expect(await page.locator('#conditions li[data-status="fired"]').count()).toBe(1);
-      expect(await page.locator('#graph line.connection').count()).toBe(3);
+      // Graphviz's layout: connections and condition arrows are splines, boxes do not overlap
+      const connections = await page
+        .locator('#graph path.connection')
+        .evaluateAll((paths) => paths.map((p) => [p.dataset['from'], p.dataset['to'], p.getAttribute('d')]));
+      expect(connections.map(([from, to]) => `${from}-${to}`).sort()).toEqual(['node-client', 'node-probe', 'node-server']);
+      const arrows = page.locator('#graph path.condition-arrow[data-from="server"][data-to="client"]');
+      expect(await arrows.count()).toBe(1);
+      expect(await arrows.getAttribute('data-status')).toBe('fired');
+      for (const d of [...connections.map(([, , path]) => path), await arrows.getAttribute('d')]) expect(d).toMatch(/^M[\d.,-]+C/);
+      const geometry = await graphGeometry(page);
+      expect(geometry.boxes.map((b) => b.guid)).toEqual(['node', 'server', 'client', 'probe']);
+      expect(overlaps(geometry.boxes)).toEqual([]);
+      expect(outside(geometry)).toEqual([]);
+      // dependencies first, left to right: the node left of its applications
+      const [node, ...apps] = geometry.boxes;
+      for (const app of apps) expect(app.left).toBeGreaterThanOrEqual(node!.right);
       expect(await page.locator('#timeline rect.bar[data-guid="probe"][data-state="FAILED"]').count()).toBe(1);
       expect(await page.locator('#log').textContent()).toContain('client  READY -> STARTED');
 

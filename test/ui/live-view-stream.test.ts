@@ -32,12 +32,28 @@ describe('live view stream', () => {
     expect(view.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     reader = await readSse(`${view.url}events`);
     const first = await reader.waitFor((m) => m.event === 'snapshot');
-    expect(first.data.resources.map((r: { guid: string; state: string; layer: number }) => [r.guid, r.state, r.layer])).toEqual([
-      ['node', 'NEW', 0],
-      ['server', 'NEW', 1],
-      ['client', 'NEW', 1],
-      ['bad', 'NEW', 1],
+    expect(first.data.resources.map((r: { guid: string; state: string }) => [r.guid, r.state])).toEqual([
+      ['node', 'NEW'],
+      ['server', 'NEW'],
+      ['client', 'NEW'],
+      ['bad', 'NEW'],
     ]);
+    // the graph comes laid out (Graphviz, left to right): one box per resource, one spline per
+    // connection (from the node to its application) and per condition member
+    const graph = first.data.graph;
+    expect(graph.drawn).toBe(true);
+    const box = Object.fromEntries(graph.boxes.map((b: { guid: string }) => [b.guid, b]));
+    expect(Object.keys(box)).toEqual(['node', 'server', 'client', 'bad']);
+    for (const app of ['server', 'client', 'bad']) expect(box[app].x).toBeGreaterThan(box['node'].x + box['node'].width);
+    expect(box['client'].x).toBeGreaterThan(box['server'].x + box['server'].width); // it waits for the server
+    expect(graph.edges.map((e: { kind: string; from: string; to: string; condition?: number }) => [e.kind, e.from, e.to, e.condition])).toEqual([
+      ['connection', 'node', 'server', undefined],
+      ['connection', 'node', 'client', undefined],
+      ['connection', 'node', 'bad', undefined],
+      ['condition', 'server', 'client', 0],
+    ]);
+    for (const edge of graph.edges) expect(edge.path).toMatch(/^M[\d.]+,[\d.]+(C[\d.]+,[\d.]+ [\d.]+,[\d.]+ [\d.]+,[\d.]+)+(L[\d.]+,[\d.]+)?$/);
+    expect(graph.edges[3].path).toMatch(/L[\d.,]+$/); // the arrow's end, where the page puts its head
     expect(first.data.connections).toEqual([
       ['node', 'server'],
       ['node', 'client'],

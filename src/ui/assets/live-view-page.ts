@@ -20,7 +20,8 @@ main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap:
 section { background: #fff; border: 1px solid #e0e0e0; border-radius: .4em; padding: .6em .8em; min-width: 0; }
 section h2 { font-size: .95em; margin: 0 0 .5em; color: #455a64; text-transform: uppercase; letter-spacing: .04em; }
 #graph-section, #timeline-section { grid-column: 1 / -1; }
-#graph svg { max-width: 100%; height: auto; display: block; }
+#graph { overflow: auto; max-height: 75vh; }
+#graph svg { display: block; background: #fff; }
 #timeline svg { width: 100%; height: auto; display: block; }
 table { border-collapse: collapse; width: 100%; font-size: .9em; }
 th, td { text-align: left; padding: .2em .5em; border-bottom: 1px solid #eee; white-space: nowrap; }

@@ -15,8 +15,9 @@ export const LIVE_VIEW_SCRIPT =
   JSON.stringify(STATE_COLOURS) +
   String.raw`;
   var LIGHT = { NEW: 1, DISCOVERED: 1, PROVISIONED: 1, STOPPED: 1, RELEASED: 1 };
-  var GRAPH_LIMIT = 300, TABLE_LIMIT = 500, TIMELINE_LIMIT = 300, LOG_LIMIT = 500;
+  var TABLE_LIMIT = 500, TIMELINE_LIMIT = 300, LOG_LIMIT = 500;
   var run = null, offset = 0, endedAt = null, byGuid = {}, position = {}, history = {}, drawPending = false;
+  var graphFor = null, graphNodes = {}, graphArrows = [];
 
   function $(id) { return document.getElementById(id); }
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }
@@ -104,51 +105,68 @@ export const LIVE_VIEW_SCRIPT =
     }
   }
 
-  function layout() {
-    var rows = {}, pos = {};
-    run.resources.forEach(function (r) { (rows[r.layer] = rows[r.layer] || []).push(r.guid); });
-    var layers = Object.keys(rows).map(Number).sort(function (a, b) { return a - b; });
-    var width = 0;
-    layers.forEach(function (layer, y) {
-      rows[layer].forEach(function (guid, x) { pos[guid] = { x: 20 + x * 150, y: 20 + y * 90 }; });
-      width = Math.max(width, rows[layer].length * 150 + 20);
-    });
-    return { pos: pos, width: width, height: layers.length * 90 + 10 };
+  // the graph's shape comes laid out by the server (Graphviz, once); it is built once per
+  // snapshot, then only painted: each box's colour and state, each arrow faded once it fired
+  function drawGraph() {
+    var g = run.graph;
+    if (graphFor !== run) {
+      graphFor = run;
+      graphNodes = {};
+      graphArrows = [];
+      if (!g || !g.drawn) { $('graph').innerHTML = '<p class="empty">' + esc(g ? g.reason : 'no graph') + '</p>'; return; }
+      buildGraph(g);
+    }
+    paintGraph();
   }
 
-  function drawGraph() {
-    if (run.resources.length > GRAPH_LIMIT) {
-      $('graph').innerHTML = '<p class="empty">' + run.resources.length + ' resources: the graph is drawn up to ' + GRAPH_LIMIT + '; see the table and the timeline.</p>';
-      return;
-    }
-    var l = layout(), pos = l.pos, out = [];
-    var w = Math.max(l.width, 300);
-    out.push('<svg width="' + w + '" height="' + l.height + '" viewBox="0 0 ' + w + ' ' + l.height + '" xmlns="http://www.w3.org/2000/svg">');
+  function buildGraph(g) {
+    var out = [];
+    out.push('<svg width="' + g.width + '" height="' + g.height + '" viewBox="0 0 ' + g.width + ' ' + g.height + '" xmlns="http://www.w3.org/2000/svg">');
     out.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#7b1fa2"/></marker></defs>');
-    run.connections.forEach(function (c) {
-      var a = pos[c[0]], b = pos[c[1]];
-      if (a && b) out.push('<line class="connection" x1="' + (a.x + 60) + '" y1="' + (a.y + 22) + '" x2="' + (b.x + 60) + '" y2="' + (b.y + 22) + '" stroke="#90a4ae" stroke-width="2"/>');
+    g.edges.forEach(function (e) {
+      var ends = ' data-from="' + esc(e.from) + '" data-to="' + esc(e.to) + '" d="' + e.path + '" fill="none"';
+      if (e.kind === 'connection') {
+        out.push('<path class="connection"' + ends + ' stroke="#90a4ae" stroke-width="1.5"><title>' + esc(e.from + ' \u2014 ' + e.to) + '</title></path>');
+      } else {
+        out.push('<path class="condition-arrow" data-condition="' + e.condition + '"' + ends + ' stroke="#7b1fa2" stroke-dasharray="5 4" stroke-width="1.5" marker-end="url(#arrow)"><title></title></path>');
+      }
     });
-    run.conditions.forEach(function (c) {
-      var t = pos[c.guid];
-      c.group.forEach(function (member) {
-        var m = pos[member];
-        if (!m || !t) return;
-        var done = c.status === 'fired';
-        out.push('<path class="condition-arrow" d="M' + (m.x + 120) + ',' + (m.y + 30) + ' C' + (m.x + 150) + ',' + (m.y + 30) + ' ' + (t.x - 30) + ',' + (t.y + 14) + ' ' + t.x + ',' + (t.y + 14) +
-          '" fill="none" stroke="#7b1fa2" stroke-dasharray="5 4" stroke-width="1.5" opacity="' + (done ? 0.35 : 0.9) + '" marker-end="url(#arrow)"><title>' +
-          esc(c.action + ' ' + c.guid + ' after ' + c.group.join(', ') + ' ' + c.state + (c.delay ? ' + ' + fmt(c.delay) : '') + ': ' + c.status) + '</title></path>');
-      });
-    });
-    run.resources.forEach(function (r) {
-      var p = pos[r.guid], light = LIGHT[r.state];
-      out.push('<g class="node" data-guid="' + esc(r.guid) + '" data-state="' + r.state + '"><title>' + esc(r.guid + ' (' + r.type + '): ' + r.state + (r.error ? ': ' + r.error : '')) + '</title>' +
-        '<rect x="' + p.x + '" y="' + p.y + '" width="120" height="44" rx="8" fill="' + COLOURS[r.state] + '" stroke="' + (r.error ? '#c62828' : '#455a64') + '" stroke-width="' + (r.error ? 3 : 1) + '"' + (r.error && r.state !== 'FAILED' ? ' stroke-dasharray="6 3"' : '') + '/>' +
-        '<text x="' + (p.x + 60) + '" y="' + (p.y + 19) + '" text-anchor="middle" font-size="13" font-weight="600" fill="' + (light ? '#222' : '#fff') + '">' + esc(r.guid.length > 16 ? r.guid.slice(0, 15) + '…' : r.guid) + '</text>' +
-        '<text x="' + (p.x + 60) + '" y="' + (p.y + 35) + '" text-anchor="middle" font-size="10" fill="' + (light ? '#333' : '#f5f5f5') + '">' + esc(r.state) + '</text></g>');
+    g.boxes.forEach(function (b) {
+      var name = b.guid.length > 16 ? b.guid.slice(0, 15) + '\u2026' : b.guid;
+      out.push('<g class="node" data-guid="' + esc(b.guid) + '" transform="translate(' + b.x + ',' + b.y + ')"><title></title>' +
+        '<rect width="' + b.width + '" height="' + b.height + '" rx="8"/>' +
+        '<text class="name" x="' + b.width / 2 + '" y="' + (b.height / 2 - 3) + '" text-anchor="middle" font-size="13" font-weight="600">' + esc(name) + '</text>' +
+        '<text class="state" x="' + b.width / 2 + '" y="' + (b.height / 2 + 13) + '" text-anchor="middle" font-size="10"></text></g>');
     });
     out.push('</svg>');
     $('graph').innerHTML = out.join('');
+    var nodes = document.querySelectorAll('#graph g.node');
+    for (var i = 0; i < nodes.length; i++) graphNodes[nodes[i].getAttribute('data-guid')] = nodes[i];
+    graphArrows = Array.prototype.slice.call(document.querySelectorAll('#graph path.condition-arrow'));
+  }
+
+  function paintGraph() {
+    run.resources.forEach(function (r) {
+      var node = graphNodes[r.guid];
+      if (!node) return;
+      var light = LIGHT[r.state], rect = node.querySelector('rect'), texts = node.querySelectorAll('text');
+      node.setAttribute('data-state', r.state);
+      node.querySelector('title').textContent = r.guid + ' (' + r.type + '): ' + r.state + (r.error ? ': ' + r.error : '');
+      rect.setAttribute('fill', COLOURS[r.state]);
+      rect.setAttribute('stroke', r.error ? '#c62828' : '#455a64');
+      rect.setAttribute('stroke-width', r.error ? '3' : '1');
+      if (r.error && r.state !== 'FAILED') rect.setAttribute('stroke-dasharray', '6 3'); else rect.removeAttribute('stroke-dasharray');
+      texts[0].setAttribute('fill', light ? '#222' : '#fff');
+      texts[1].setAttribute('fill', light ? '#333' : '#f5f5f5');
+      texts[1].textContent = r.state;
+    });
+    graphArrows.forEach(function (a) {
+      var c = run.conditions[Number(a.getAttribute('data-condition'))];
+      if (!c) return;
+      a.setAttribute('data-status', c.status);
+      a.setAttribute('opacity', c.status === 'fired' ? '0.35' : '0.9');
+      a.querySelector('title').textContent = c.action + ' ' + c.guid + ' after ' + c.group.join(', ') + ' ' + c.state + (c.delay ? ' + ' + fmt(c.delay) : '') + ': ' + c.status;
+    });
   }
 
   function drawResources() {
