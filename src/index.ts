@@ -127,7 +127,7 @@ export type { ThinInspectionOptions } from './ui/inspection/thin-inspection.js';
 export { readRun } from './run/read-run.js';
 export type { PastRun } from './run/read-run.js';
 export { buildTimeline } from './timeline/model.js';
-export type { TimelineArrow, TimelineBar, TimelineInput, TimelineModel, TimelineRow } from './timeline/model.js';
+export type { TimelineArrow, TimelineBar, TimelineDowntime, TimelineInput, TimelineInterruption, TimelineModel, TimelineRow } from './timeline/model.js';
 export { renderTimelineSvg } from './timeline/svg.js';
 export { renderTimelineHtml } from './timeline/html.js';
 export { rebuildTimeline, readTimeline, writeTimelineFiles } from './timeline/write.js';
