@@ -59,7 +59,7 @@ export type {
   ValuesOf,
 } from './resources/attributes.js';
 export type { TraceSource } from './run/traces.js';
-export { DummyApplication, DummyNode } from './backends/dummy/index.js';
+export { DummyApplication, DummyLink, DummyNode } from './backends/dummy/index.js';
 export {
   createLocalExecutor,
   isLocalHost,

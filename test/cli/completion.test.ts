@@ -81,7 +81,7 @@ describe('nepi completion', () => {
     // bash splits words at colons: the reply is what follows the last one
     expect(bash('nepi types linux::A')).toEqual(['Application']);
     expect(bash('nepi types netns::')).toEqual(['Link', 'Node', 'Route', 'Switch']);
-    expect(bash('nepi types d')).toEqual(['dummy::Application', 'dummy::Node']);
+    expect(bash('nepi types d')).toEqual(['dummy::Application', 'dummy::Link', 'dummy::Node']);
   });
 
   it('completes the same in fish, with descriptions', () => {

@@ -31,8 +31,9 @@ describe('the experiment JSON Schema', () => {
   it('is a draft 2020-12 schema of the file format', () => {
     const s = schema();
     expect(s['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(Object.keys(s['properties'])).toEqual(['$schema', 'expId', 'resources']);
-    expect(s['required']).toEqual(['resources']);
+    expect(Object.keys(s['properties'])).toEqual(['$schema', 'expId', 'topologies', 'resources']);
+    // resources, or topologies alone (docs/experiment-files.md#topologies)
+    expect(s['anyOf']).toEqual([{ required: ['resources'] }, { required: ['topologies'] }]);
     expect(s['additionalProperties']).toBe(false);
     expect(s['properties'].resources.additionalProperties).toEqual({ $ref: '#/$defs/resource' });
     expect(Object.keys(s['$defs'].resource.properties)).toEqual(['type', 'connect', 'attributes', 'conditions', 'plan']);
