@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTIONS, STATE_ORDER } from '../../machines/lifecycle.js';
 import { experimentSchema } from '../../src/files/index.js';
 import { DURATION_PATTERN } from '../../src/files/schema.js';
+import { TEMPLATE_KEYS, TOPOLOGY_KEYS } from '../../src/files/topologies.js';
 import { DummyApplication, DummyNode, TypeRegistry, defineResourceType, parseDuration } from '../../src/index.js';
 
 type Schema = Record<string, any>;
@@ -83,6 +84,30 @@ describe('the experiment JSON Schema', () => {
     expect(condition.properties.action.enum).toEqual(ACTIONS);
     expect(condition.properties.state.enum).toEqual(STATE_ORDER);
     expect(condition.additionalProperties).toBe(false);
+  });
+
+  it('describes topologies: their kinds and keys, sizes that may be ${parameters}, and templates that are resources without connect', () => {
+    const s = schema();
+    expect(s['properties'].topologies).toMatchObject({ type: 'array', items: { $ref: '#/$defs/topology' } });
+    const topology = s['$defs'].topology;
+    expect(Object.keys(topology.properties)).toEqual([...TOPOLOGY_KEYS]);
+    expect(topology.properties.kind.enum).toEqual(['linear', 'ring', 'star', 'tree', 'mesh', 'ladder']);
+    expect(topology.required).toEqual(['kind', 'prefix', 'node', 'link']);
+    expect(topology.additionalProperties).toBe(false);
+    expect(topology.properties.node).toEqual({ $ref: '#/$defs/template' });
+    expect(topology.properties.link).toEqual({ $ref: '#/$defs/template' });
+    const [whole, parameter] = topology.properties.nodes.anyOf;
+    expect(whole).toEqual({ type: 'integer', minimum: 1 });
+    expect(new RegExp(parameter.pattern).test('${n}')).toBe(true);
+    expect(new RegExp(parameter.pattern).test('4')).toBe(false);
+    // a tree is sized by depth and fanout, the others by nodes
+    expect(topology.allOf[0].then.required).toEqual(['depth', 'fanout']);
+    expect(topology.allOf[0].else.required).toEqual(['nodes']);
+    const template = s['$defs'].template;
+    expect(Object.keys(template.properties)).toEqual([...TEMPLATE_KEYS]);
+    expect(template.additionalProperties).toBe(false);
+    expect(template.required).toEqual(['type']);
+    expect(template.allOf).toEqual(s['$defs'].resource.allOf);
   });
 
   it('accepts exactly the duration strings that the loader accepts', () => {
