@@ -7,7 +7,7 @@
  */
 import { STEPS, type StepName } from '../../machines/lifecycle.js';
 import { TypeRegistry } from '../resources/registry.js';
-import { defineResourceType, type NodeSpec, type ResourceType } from '../resources/resource-type.js';
+import { defineResourceType, type ResourceType } from '../resources/resource-type.js';
 import type { ResourceView, StepContext } from '../resources/views.js';
 
 /** Step durations in ms by resource guid, from the file's `plan:` hints. */
@@ -53,13 +53,8 @@ export function planType(original: ResourceType, durations: PlanDurations): Reso
     runsOn: original.runsOn,
     // still a node: what runs on it connects to it; its executor is never asked (nothing runs),
     // and it has no addresses (nothing was made: the real type would ask a session there is not)
-    ...(original.node ? { node: withoutAddresses(original.node) } : {}),
+    ...(original.node ? { node: { ...original.node, addresses: () => [] } } : {}),
     steps,
     skipStep: (step, resource) => !runs(step, resource),
   });
-}
-
-function withoutAddresses(node: NodeSpec): NodeSpec {
-  const { addresses: _addresses, ...rest } = node;
-  return rest;
 }
