@@ -214,6 +214,7 @@ export function expandTopologies(document: unknown, options: ExpandOptions = {})
         return;
       }
       const clashes = new Map<number, { name: string; node: boolean; count: number }>();
+      let twice: string | undefined;
       for (const [name, resource, node] of topology.resources) {
         const other = makers.get(name);
         if (other === undefined) {
@@ -221,9 +222,17 @@ export function expandTopologies(document: unknown, options: ExpandOptions = {})
           made[name] = resource;
           continue;
         }
+        if (other.index === index) {
+          // a prefix that ends like a link name (prefix 'l1-' makes the node 'l1-2'): said once
+          twice ??= name;
+          continue;
+        }
         const clash = clashes.get(other.index);
         if (clash) clash.count++;
         else clashes.set(other.index, { name, node, count: 1 });
+      }
+      if (twice !== undefined) {
+        report(['topologies', index, 'prefix'], `this topology makes '${twice}' twice, as a node and as a link: give it another prefix or linkPrefix`);
       }
       for (const [other, { name, node, count }] of clashes) {
         const key = node ? 'prefix' : 'linkPrefix';

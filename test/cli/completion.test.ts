@@ -76,6 +76,7 @@ describe('nepi completion', () => {
     expect(bash('nepi run --local-dir ')).toEqual(['runs']);
     expect(bash('nepi run exp.yaml --local-dir runs ')).toEqual([]); // run takes one file
     expect(bash('nepi show ')).toEqual(['runs']);
+    expect(bash('nepi show --expanded ').sort()).toEqual(['exp.yaml', 'other.json', 'runs']);
     expect(bash('nepi timeline runs -o ').sort()).toEqual(['exp.yaml', 'notes.txt', 'other.json', 'runs']);
     expect(bash('nepi run exp.yaml --metric ')).toEqual([]);
     // bash splits words at colons: the reply is what follows the last one

@@ -170,6 +170,11 @@ const cases: [string, string[], (lines: string[]) => string][] = [
       `${at(l, 3, 'h,')}: topologies[1].prefix: this topology makes 'h1' (and 2 more names), which topologies[0] (FILE:${at(l, 2, '{')}) makes too: give one of them another prefix`,
   ],
   [
+    'a prefix that makes a node named like a link of the same topology',
+    ['topologies:', `  - { kind: linear, nodes: 2, prefix: l1-, ${NODE}, ${LINK} }`],
+    (l) => `${at(l, 2, 'l1-,')}: topologies[0].prefix: this topology makes 'l1-2' twice, as a node and as a link: give it another prefix or linkPrefix`,
+  ],
+  [
     'a cycle through a template’s condition, at the template (the second pass)',
     [
       'topologies:',
