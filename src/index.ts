@@ -99,6 +99,7 @@ export {
   saveExperimentFile,
 } from './files/index.js';
 export type { ExperimentFileDescription, LoadOptions } from './files/index.js';
+export type { ExpandedTopology, ResourceTemplate, TopologyDescription, TopologyKind } from './files/index.js';
 export type { ParameterValue, Parameters } from './files/index.js';
 export { CampaignError, confidenceInterval, plotCampaign, readCampaign, resumeCampaign, runExperiment, studentTQuantile } from './campaign/index.js';
 export type {
