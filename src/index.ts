@@ -59,7 +59,7 @@ export type {
   ValuesOf,
 } from './resources/attributes.js';
 export type { TraceSource } from './run/traces.js';
-export { DummyApplication, DummyNode } from './backends/dummy/index.js';
+export { DummyApplication, DummyLink, DummyNode } from './backends/dummy/index.js';
 export {
   createLocalExecutor,
   isLocalHost,
@@ -99,6 +99,7 @@ export {
   saveExperimentFile,
 } from './files/index.js';
 export type { ExperimentFileDescription, LoadOptions } from './files/index.js';
+export type { ExpandedTopology, ResourceTemplate, TopologyDescription, TopologyKind } from './files/index.js';
 export type { ParameterValue, Parameters } from './files/index.js';
 export { CampaignError, confidenceInterval, plotCampaign, readCampaign, resumeCampaign, runExperiment, studentTQuantile } from './campaign/index.js';
 export type {

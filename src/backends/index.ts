@@ -18,6 +18,6 @@ registerDummyTypes(defaultRegistry);
 registerLinuxTypes(defaultRegistry);
 registerNetnsTypes(defaultRegistry);
 
-export { DummyApplication, DummyNode } from './dummy/index.js';
+export { DummyApplication, DummyLink, DummyNode } from './dummy/index.js';
 export { LinuxApplication, LinuxNode, LinuxPing, LinuxTcpdump } from './linux/index.js';
 export { NetnsLink, NetnsNode, NetnsRoute, NetnsSwitch } from './netns/index.js';

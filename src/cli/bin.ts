@@ -20,7 +20,7 @@ import { addCampaignRunOptions, defineCampaignCommands } from './campaign.js';
 import { resumeCommand, type ResumeCommandOptions } from './resume.js';
 import { graphCommand } from './graph.js';
 import { planCommand, type PlanCommandOptions } from './plan.js';
-import { showCommand } from './show.js';
+import { showCommand, type ShowOptions } from './show.js';
 import { timelineCommand } from './timeline.js';
 import { typesCommand } from './types.js';
 import { validateCommand, type ValidateOptions } from './validate.js';
@@ -95,10 +95,12 @@ program
 
 program
   .command('show')
-  .description('print the summary of a past run')
-  .argument('<run-dir>', 'a run directory, <local-dir>/<exp-id>/<run-id>')
-  .action(async (runDir: string) => {
-    code = await showCommand(runDir);
+  .description('print the summary of a past run, or with --expanded an experiment file with its topologies expanded')
+  .argument('[run-dir]', 'a run directory, <local-dir>/<exp-id>/<run-id>')
+  .option('--expanded <file>', 'print this experiment file as it runs (parameters replaced, topologies expanded into resources) as YAML')
+  .option(PARAM_FLAGS, `with --expanded: ${PARAM_HELP}`, collect, [])
+  .action(async (runDir: string | undefined, options: ShowOptions) => {
+    code = await showCommand(runDir, options);
   });
 
 program

@@ -32,10 +32,10 @@ interface CommandSpec {
 /**
  * The kind of an argument or option value, from its name (`<file>`, `<run-dir>`, `[type]`):
  * a `<file>` argument is an experiment file, a `<file>` option any file (an output), except
- * `--sweep-file` (YAML or JSON).
+ * `--sweep-file` (YAML or JSON) and `nepi show --expanded` (an experiment file).
  */
 function kindOf(name: string, option?: string): Kind {
-  if (name === 'file') return option === undefined || option === '--sweep-file' ? 'experiment' : 'file';
+  if (name === 'file') return option === undefined || option === '--sweep-file' || option === '--expanded' ? 'experiment' : 'file';
   if (name === 'dir' || name === 'run-dir') return 'dir';
   if (name === 'type') return 'type';
   if (name === 'shell') return 'shell';

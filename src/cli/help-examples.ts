@@ -34,6 +34,7 @@ const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
   show: [
     ['nepi show nepi-runs/fan-in/20261204T101500-ab12cd34', "a past run's status, failures, resources and results"],
     ['nepi show "$(ls -d nepi-runs/fan-in/*/ | tail -1)"', 'the latest run of an experiment'],
+    ['nepi show --expanded examples/topology-linear.yaml', 'the resources its topologies make, as YAML'],
   ],
   graph: [
     ['nepi graph exp.yaml -o graph.svg', 'resources, connections and conditions as SVG'],

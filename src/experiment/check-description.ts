@@ -23,8 +23,9 @@ export { list, show, isPlainObject };
 /**
  * The keys of each part of the format, in the order the documentation gives them. A
  * top-level `$schema` (for editors reading JSON files) is accepted too, and ignored.
+ * `topologies` are expanded into resources by the files layer before this check.
  */
-export const EXPERIMENT_KEYS = ['expId', 'resources'] as const;
+export const EXPERIMENT_KEYS = ['expId', 'topologies', 'resources'] as const;
 export const RESOURCE_KEYS = ['type', 'connect', 'attributes', 'conditions', 'plan'] as const;
 export const CONDITION_KEYS = ['action', 'group', 'state', 'time', 'timeout', 'onTimeout'] as const;
 
@@ -62,6 +63,9 @@ export function checkExperiment(value: unknown, registry: TypeRegistry): { descr
     } else {
       description.expId = expId;
     }
+  }
+  if (Object.hasOwn(value, 'topologies')) {
+    report(['topologies'], 'topologies are expanded into resources when a file is parsed (parseExperiment, buildExperiment): this description was not', 'key');
   }
   if (!Object.hasOwn(value, 'resources')) {
     report([], "missing 'resources'", 'entry');

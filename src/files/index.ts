@@ -15,3 +15,5 @@ export { formatPath } from './paths.js';
 export { checkParameterName, substituteParameters } from './parameters.js';
 export type { ParameterValue, Parameters } from './parameters.js';
 export type { EntryPart, Locator, PathSegment, SourceEntry, SourcePosition } from './paths.js';
+export { TOPOLOGY_KINDS } from './topologies.js';
+export type { ExpandedTopology, ResourceTemplate, TopologyDescription, TopologyKind } from './topologies.js';

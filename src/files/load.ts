@@ -14,6 +14,7 @@ import { ExperimentFileError } from './experiment-file-error.js';
 import { substituteParameters, type Parameters } from './parameters.js';
 import { locateProblems, parseExperiment, throwIfAny, type ParsedExperiment } from './parse.js';
 import { formatPath } from './paths.js';
+import { expandTopologies, originsOf, placeAllInFile, placeInFile, type TopologyDescription } from './topologies.js';
 
 /**
  * Controller options; `expId` overrides the file's. `parameters` are the values of the file's
@@ -28,13 +29,16 @@ export type LoadOptions = ExperimentControllerOptions & { readonly expId?: strin
  * file's structure has).
  */
 export async function loadExperimentFile(path: string, options: LoadOptions = {}): Promise<ExperimentController> {
-  let text: string;
+  return loadExperimentText(await readExperimentFile(path), path, options);
+}
+
+/** The text of the experiment file at `path`; one that cannot be read is an {@link ExperimentFileError}. */
+export async function readExperimentFile(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     throw new ExperimentFileError({ file: path, path: '', problem: `cannot read: ${(error as Error).message}` }, {}, { cause: error });
   }
-  return loadExperimentText(text, path, options);
 }
 
 /**
@@ -55,7 +59,10 @@ export function loadExperimentText(text: string, file: string, options: LoadOpti
  * controller's `describe()`), checked as a file would be. Problems are reported as
  * {@link ExperimentFileError}s whose file is `<description>` and which have no line.
  */
-export function buildExperiment(description: ExperimentFileDescription, options: LoadOptions = {}): ExperimentController {
+export function buildExperiment(
+  description: ExperimentFileDescription & { readonly topologies?: readonly TopologyDescription[] },
+  options: LoadOptions = {},
+): ExperimentController {
   const file = '<description>';
   let value: unknown = description;
   if (options.parameters !== undefined) {
@@ -63,9 +70,12 @@ export function buildExperiment(description: ExperimentFileDescription, options:
     throwIfAny(locateProblems(substituted.problems, file));
     value = substituted.value;
   }
-  const checked = checkExperiment(value, options.registry ?? defaultRegistry);
-  throwIfAny(locateProblems(checked.problems, file));
-  return build({ file, description: checked.description, locate: () => undefined }, options);
+  const expansion = expandTopologies(value);
+  const checked = checkExperiment(expansion.value, options.registry ?? defaultRegistry);
+  throwIfAny(
+    locateProblems(expansion.complete ? [...expansion.problems, ...placeAllInFile(checked.problems, expansion.topologies)] : expansion.problems, file),
+  );
+  return build({ file, description: checked.description, locate: () => undefined, topologies: expansion.topologies }, options);
 }
 
 function build(parsed: ParsedExperiment, loadOptions: LoadOptions): ExperimentController {
@@ -75,8 +85,10 @@ function build(parsed: ParsedExperiment, loadOptions: LoadOptions): ExperimentCo
   } catch (error) {
     if (!(error instanceof DescriptionError)) throw error;
     const cause = error.cause as NepiError;
+    // a problem of a resource a topology made is at its template
+    const at = placeInFile(error, originsOf(parsed.topologies ?? []));
     throw new ExperimentFileError(
-      { file: parsed.file, ...parsed.locate(error.path, error.part), path: formatPath(error.path), problem: error.message },
+      { file: parsed.file, ...parsed.locate(at.path, at.part), path: formatPath(at.path), problem: error.message },
       { ...(error.guid === undefined ? {} : { guid: error.guid }), ...(error.type === undefined ? {} : { type: error.type }) },
       { cause },
     );

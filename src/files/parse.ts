@@ -9,6 +9,7 @@ import type { ExperimentFileDescription } from '../experiment/description.js';
 import { ExperimentFileError, type ExperimentFileProblem } from './experiment-file-error.js';
 import { noteSubstitution, substituteParameters, type Parameters } from './parameters.js';
 import { formatPath, locatorOf, type Locator, type PathSegment, type SourceEntry, type SourcePosition } from './paths.js';
+import { expandTopologies, placeAllInFile, type ExpandedTopology } from './topologies.js';
 
 export interface ParseOptions {
   /** The file name messages start with (default `<experiment>`). */
@@ -26,9 +27,12 @@ export interface ParseOptions {
 /** A parsed experiment file: its description, and where each part of it was written. */
 export interface ParsedExperiment {
   readonly file: string;
+  /** The experiment, its topologies expanded into resources (see docs/experiment-files.md#topologies). */
   readonly description: ExperimentFileDescription;
   /** Where the entry at `path` was written (or its nearest ancestor), if known. */
   readonly locate: Locator;
+  /** What each entry of `topologies:` made (empty when the file has none). */
+  readonly topologies?: readonly ExpandedTopology[];
 }
 
 /**
@@ -76,7 +80,10 @@ export function parseExperiment(text: string, options: ParseOptions = {}): Parse
   const substituted = substituteParameters(value, options.parameters ?? {});
   throwIfAny(byPosition(locateProblems(substituted.problems, file, locate)));
   ({ value, notes } = substituted);
-  const { description, problems } = checkExperiment(value, options.registry ?? defaultRegistry);
+  const expansion = expandTopologies(value, { where: (path) => formatPosition(file, locate(path, 'entry')) });
+  const { description, problems: found } = checkExperiment(expansion.value, options.registry ?? defaultRegistry);
+  // a topology that could not be expanded made no names: what refers to them would only add noise
+  const problems = expansion.complete ? [...expansion.problems, ...placeAllInFile(found, expansion.topologies)] : expansion.problems;
   throwIfAny(
     byPosition(
       locateProblems(
@@ -86,7 +93,12 @@ export function parseExperiment(text: string, options: ParseOptions = {}): Parse
       ),
     ),
   );
-  return { file, description, locate };
+  return { file, description, locate, topologies: expansion.topologies };
+}
+
+/** `FILE:LINE:COLUMN`, or undefined when the position is unknown. */
+function formatPosition(file: string, at: SourcePosition | undefined): string | undefined {
+  return at && `${file}:${at.line}:${at.column}`;
 }
 
 /** Problems at document paths turned into file problems with their line and column. */

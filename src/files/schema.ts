@@ -10,6 +10,7 @@ import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
 import type { ResourceType } from '../resources/resource-type.js';
 import { FOLDER_NAME_PATTERN } from '../run/folder-name.js';
 import { formatDuration } from '../time/duration.js';
+import { TOPOLOGY_KINDS } from './topologies.js';
 
 /** A JSON Schema, as plain JSON data. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -162,6 +163,14 @@ export function experimentSchema(registry: TypeRegistry = defaultRegistry): Json
       additionalProperties: false,
     },
   };
+  const { connect: _connect, ...templateProperties } = (defs['resource'] as { properties: Record<string, JsonSchema> }).properties;
+  defs['template'] = {
+    ...defs['resource'],
+    description:
+      "What every node or every link of a topology is made of: a resource's type, attributes, conditions and plan hints (the topology makes the connections).",
+    properties: templateProperties,
+  };
+  defs['topology'] = topologySchema();
   for (const type of types) defs[attributesRef(type.type)] = attributesSchema(type);
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -179,6 +188,12 @@ export function experimentSchema(registry: TypeRegistry = defaultRegistry): Json
         minLength: 1,
         pattern: '^(?!\\.\\.?$)[^/\\\\]+$',
       },
+      topologies: {
+        description:
+          'Topologies (linear, ring, star, tree, mesh, ladder) expanded into resources before the rest of the file is checked; their nodes and links are named from a prefix (h1, l1-2) and can be connected to and waited for.',
+        type: 'array',
+        items: { $ref: '#/$defs/topology' },
+      },
       resources: {
         description: "The resources by name; a name is the resource's guid, used by `connect` and condition groups.",
         type: 'object',
@@ -186,9 +201,52 @@ export function experimentSchema(registry: TypeRegistry = defaultRegistry): Json
         additionalProperties: { $ref: '#/$defs/resource' },
       },
     },
-    required: ['resources'],
+    anyOf: [{ required: ['resources'] }, { required: ['topologies'] }],
     additionalProperties: false,
     $defs: defs,
+  };
+}
+
+/** A whole number of at least `min`, or a `${parameter}` that gives one. */
+function count(description: string, min: number): JsonSchema {
+  return {
+    description,
+    anyOf: [
+      { type: 'integer', minimum: min },
+      { type: 'string', pattern: '^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$' },
+    ],
+  };
+}
+
+/** An entry of `topologies:` (see src/files/topologies.ts). */
+function topologySchema(): JsonSchema {
+  const prefix = (description: string): JsonSchema => ({ description, type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' });
+  return {
+    description: 'A topology: a kind of graph, its size, how its nodes and links are named, and what they are made of.',
+    type: 'object',
+    properties: {
+      kind: {
+        description:
+          'linear: a chain of `nodes`; ring: a cycle of `nodes`; star: a centre and `nodes` leaves; tree: `depth` levels below a root, `fanout` children each; mesh: every pair of `nodes` linked; ladder: two chains of `nodes` with a rung between each pair.',
+        enum: [...TOPOLOGY_KINDS],
+      },
+      nodes: count('How many nodes (for a star, leaves; for a ladder, nodes on each side); every kind but tree.', 1),
+      depth: count('A tree: how many levels below the root.', 1),
+      fanout: count('A tree: how many children each inner node has.', 1),
+      prefix: prefix('Node names are this prefix and a number: h1, h2... (a star and a tree start at 0, the centre or root; a ladder has ha1.. and hb1..).'),
+      linkPrefix: prefix('Link names are this prefix and the numbers of the nodes they join: l1-2 (default l).'),
+      node: { $ref: '#/$defs/template' },
+      link: { $ref: '#/$defs/template' },
+    },
+    required: ['kind', 'prefix', 'node', 'link'],
+    additionalProperties: false,
+    allOf: [
+      {
+        if: { properties: { kind: { const: 'tree' } }, required: ['kind'] },
+        then: { required: ['depth', 'fanout'], not: { required: ['nodes'] } },
+        else: { required: ['nodes'], properties: { depth: false, fanout: false } },
+      },
+    ],
   };
 }
 

@@ -51,8 +51,9 @@ export function planType(original: ResourceType, durations: PlanDurations): Reso
     connectsTo: original.connectsTo,
     dependsOn: original.dependsOn,
     runsOn: original.runsOn,
-    // still a node: what runs on it connects to it; its executor is never asked (nothing runs)
-    ...(original.node ? { node: original.node } : {}),
+    // still a node: what runs on it connects to it; its executor is never asked (nothing runs),
+    // and it has no addresses (nothing was made: the real type would ask a session there is not)
+    ...(original.node ? { node: { ...original.node, addresses: () => [] } } : {}),
     steps,
     skipStep: (step, resource) => !runs(step, resource),
   });

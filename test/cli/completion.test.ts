@@ -76,12 +76,13 @@ describe('nepi completion', () => {
     expect(bash('nepi run --local-dir ')).toEqual(['runs']);
     expect(bash('nepi run exp.yaml --local-dir runs ')).toEqual([]); // run takes one file
     expect(bash('nepi show ')).toEqual(['runs']);
+    expect(bash('nepi show --expanded ').sort()).toEqual(['exp.yaml', 'other.json', 'runs']);
     expect(bash('nepi timeline runs -o ').sort()).toEqual(['exp.yaml', 'notes.txt', 'other.json', 'runs']);
     expect(bash('nepi run exp.yaml --metric ')).toEqual([]);
     // bash splits words at colons: the reply is what follows the last one
     expect(bash('nepi types linux::A')).toEqual(['Application']);
     expect(bash('nepi types netns::')).toEqual(['Link', 'Node', 'Route', 'Switch']);
-    expect(bash('nepi types d')).toEqual(['dummy::Application', 'dummy::Node']);
+    expect(bash('nepi types d')).toEqual(['dummy::Application', 'dummy::Link', 'dummy::Node']);
   });
 
   it('completes the same in fish, with descriptions', () => {

@@ -11,7 +11,11 @@ const cases: [string, string[], (lines: string[]) => string][] = [
     (l) => `${at(l, 2, '-')}: resources: expected a mapping of resource names to resources, got a list`,
   ],
   ['an unknown top-level key with a near name', ['expid: x', 'resources: {}'], () => "1:1: expid: unknown key 'expid' - did you mean 'expId'?"],
-  ['an unknown top-level key with no near name', ['resources: {}', 'owner: me'], () => "2:1: owner: unknown key 'owner': expected expId or resources"],
+  [
+    'an unknown top-level key with no near name',
+    ['resources: {}', 'owner: me'],
+    () => "2:1: owner: unknown key 'owner': expected expId, topologies or resources",
+  ],
   ['an expId that is not a string', ['expId: 42', 'resources: {}'], (l) => `${at(l, 1, '42')}: expId: expected the experiment's name (a string), got 42`],
   [
     'an expId that cannot name a folder',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTIONS, STATE_ORDER } from '../../machines/lifecycle.js';
 import { experimentSchema } from '../../src/files/index.js';
 import { DURATION_PATTERN } from '../../src/files/schema.js';
+import { TEMPLATE_KEYS, TOPOLOGY_KEYS } from '../../src/files/topologies.js';
 import { DummyApplication, DummyNode, TypeRegistry, defineResourceType, parseDuration } from '../../src/index.js';
 
 type Schema = Record<string, any>;
@@ -31,8 +32,9 @@ describe('the experiment JSON Schema', () => {
   it('is a draft 2020-12 schema of the file format', () => {
     const s = schema();
     expect(s['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(Object.keys(s['properties'])).toEqual(['$schema', 'expId', 'resources']);
-    expect(s['required']).toEqual(['resources']);
+    expect(Object.keys(s['properties'])).toEqual(['$schema', 'expId', 'topologies', 'resources']);
+    // resources, or topologies alone (docs/experiment-files.md#topologies)
+    expect(s['anyOf']).toEqual([{ required: ['resources'] }, { required: ['topologies'] }]);
     expect(s['additionalProperties']).toBe(false);
     expect(s['properties'].resources.additionalProperties).toEqual({ $ref: '#/$defs/resource' });
     expect(Object.keys(s['$defs'].resource.properties)).toEqual(['type', 'connect', 'attributes', 'conditions', 'plan']);
@@ -82,6 +84,30 @@ describe('the experiment JSON Schema', () => {
     expect(condition.properties.action.enum).toEqual(ACTIONS);
     expect(condition.properties.state.enum).toEqual(STATE_ORDER);
     expect(condition.additionalProperties).toBe(false);
+  });
+
+  it('describes topologies: their kinds and keys, sizes that may be ${parameters}, and templates that are resources without connect', () => {
+    const s = schema();
+    expect(s['properties'].topologies).toMatchObject({ type: 'array', items: { $ref: '#/$defs/topology' } });
+    const topology = s['$defs'].topology;
+    expect(Object.keys(topology.properties)).toEqual([...TOPOLOGY_KEYS]);
+    expect(topology.properties.kind.enum).toEqual(['linear', 'ring', 'star', 'tree', 'mesh', 'ladder']);
+    expect(topology.required).toEqual(['kind', 'prefix', 'node', 'link']);
+    expect(topology.additionalProperties).toBe(false);
+    expect(topology.properties.node).toEqual({ $ref: '#/$defs/template' });
+    expect(topology.properties.link).toEqual({ $ref: '#/$defs/template' });
+    const [whole, parameter] = topology.properties.nodes.anyOf;
+    expect(whole).toEqual({ type: 'integer', minimum: 1 });
+    expect(new RegExp(parameter.pattern).test('${n}')).toBe(true);
+    expect(new RegExp(parameter.pattern).test('4')).toBe(false);
+    // a tree is sized by depth and fanout, the others by nodes
+    expect(topology.allOf[0].then.required).toEqual(['depth', 'fanout']);
+    expect(topology.allOf[0].else.required).toEqual(['nodes']);
+    const template = s['$defs'].template;
+    expect(Object.keys(template.properties)).toEqual([...TEMPLATE_KEYS]);
+    expect(template.additionalProperties).toBe(false);
+    expect(template.required).toEqual(['type']);
+    expect(template.allOf).toEqual(s['$defs'].resource.allOf);
   });
 
   it('accepts exactly the duration strings that the loader accepts', () => {

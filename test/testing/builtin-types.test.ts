@@ -4,7 +4,7 @@
  * standard test for a backend: add one block per type of a new backend (netns, ssh).
  */
 import { describe, expect, it } from 'vitest';
-import { DummyApplication, DummyNode, LinuxNode } from '../../src/index.js';
+import { DummyApplication, DummyLink, DummyNode, LinuxNode } from '../../src/index.js';
 import { simpleLifecyclePaths, testResourceType, type ResourceTypeReport, type TestResourceTypeOptions } from '../../src/testing/index.js';
 import type { ResourceType } from '../../src/index.js';
 import { LinuxApplication } from '../../src/index.js';
@@ -44,6 +44,12 @@ describe('built-in types pass the lifecycle kit', () => {
 
   it(`dummy::Application on a dummy::Node: ${EVERY_STEP} paths`, async () => {
     const report = await passes(DummyApplication, { attributes: TIMED, connect: [{ type: 'dummy::Node', attributes: { deployTime: '5s' } }] });
+    expect(report.paths).toBe(EVERY_STEP);
+  });
+
+  it(`dummy::Link between two dummy::Node: ${EVERY_STEP} paths`, async () => {
+    const node = { type: 'dummy::Node', attributes: { deployTime: '2s' } } as const;
+    const report = await passes(DummyLink, { attributes: TIMED, connect: [node, node] });
     expect(report.paths).toBe(EVERY_STEP);
   });
 

@@ -82,7 +82,7 @@ export const DummyNode = defineResourceType({
   type: 'dummy::Node',
   help: 'A simulated host: each step takes the time its attribute says.',
   attributes,
-  connectsTo: ['dummy::Application'],
+  connectsTo: ['dummy::Application', 'dummy::Link'],
   steps,
   skipStep,
   reattach,
@@ -99,8 +99,21 @@ export const DummyApplication = defineResourceType({
   reattach,
 });
 
+/** A link between two dummy nodes, for topologies on the dummy backend (docs/experiment-files.md#topologies). */
+export const DummyLink = defineResourceType({
+  type: 'dummy::Link',
+  help: 'A simulated link joining two dummy::Node (as netns::Link joins two netns::Node); deploys after both are READY.',
+  attributes,
+  connectsTo: { 'dummy::Node': { min: 2, max: 2 } },
+  dependsOn: ['dummy::Node'],
+  steps,
+  skipStep,
+  reattach,
+});
+
 /** Register the dummy types in `registry`. */
 export function registerDummyTypes(registry: TypeRegistry): void {
   registry.register(DummyNode);
   registry.register(DummyApplication);
+  registry.register(DummyLink);
 }

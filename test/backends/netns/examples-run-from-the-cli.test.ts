@@ -1,4 +1,4 @@
-/** Both netns examples, run as a user would: `nepi run examples/netns-*.yaml`, as root. */
+/** The netns examples, run as a user would: `nepi run examples/netns-*.yaml` and `examples/topology-linear.yaml`, as root. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,25 @@ describe('the netns examples', () => {
     expect(result.stdout).toMatch(
       /results:\n {2}ping: target 10\.0\.0\.2, transmitted 5, received 5, loss 0%, rtt min\/avg\/max\/mdev [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms\n/,
     );
+  });
+
+  it('topology-linear: a chain of four namespaces made by a topology, pinged at both ends once every link is READY', async () => {
+    const result = await nepi(['run', join(EXAMPLES, 'topology-linear.yaml'), '--local-dir', dir.path]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(runDirOf('topology-linear'), 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.status).toBe('released');
+    const resources = summary.resources as Record<string, RunSummary['resources'][string]>;
+    expect(Object.keys(resources)).toEqual(['h1', 'h2', 'h3', 'h4', 'l1-2', 'l2-3', 'l3-4', 'ping-h1', 'ping-h4']);
+    const linksReady = Math.max(...['l1-2', 'l2-3', 'l3-4'].map((link) => resources[link]!.times.READY!));
+    for (const [ping, end] of [
+      ['ping-h1', 'h1'],
+      ['ping-h4', 'h4'],
+    ] as const) {
+      expect(resources[ping]!.times.STARTED!).toBeGreaterThanOrEqual(linksReady);
+      // an end of the chain has one address: the one its name stands for
+      expect(resources[ping]!.results).toMatchObject({ target: summary.addresses![end]![0]!.replace(/\/30$/, ''), received: 3, loss: 0 });
+    }
   });
 
   it('netns-rate: the throughput across a 1mbit link is within 10% of 1 Mbit/s', async () => {
