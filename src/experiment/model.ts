@@ -301,7 +301,12 @@ export class ExperimentModel implements ExperimentView {
   addresses(): Record<string, readonly string[]> {
     const addresses: Record<string, readonly string[]> = {};
     for (const record of this.#records.values()) {
-      const list = record.asNode()?.addresses() ?? [];
+      let list: readonly string[] = [];
+      try {
+        list = record.asNode()?.addresses() ?? [];
+      } catch {
+        // a type that cannot tell (its session is gone, a stand-in): the release must go on
+      }
       if (list.length > 0) addresses[record.guid] = list;
     }
     return addresses;
