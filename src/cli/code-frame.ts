@@ -45,7 +45,7 @@ export function formatFileError(
 }
 
 /** The most characters of a line a frame shows: a longer line is cut to a window around the column, marked with `…`. */
-const WIDTH = 120;
+const WIDTH = 160;
 
 /**
  * The lines around `line` (1-based), cut to `WIDTH` columns around `column`: a frame of a
