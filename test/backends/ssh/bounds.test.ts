@@ -172,7 +172,8 @@ describe('bounded SSH operations', () => {
     const host = await connected();
     proxy.hold(true);
     const { ms, error } = await timed(host.sftp());
-    expect((error as Error).message).toContain(`${host.target} did not answer within 500 ms (operationTimeout): open the SFTP channel`);
+    expect(error).toBeInstanceOf(SshTimeoutError);
+    expect((error as Error).message).toBe(`${host.target} did not answer within 500 ms (operationTimeout): open the SFTP channel`);
     expect(ms).toBeLessThan(2000);
     proxy.hold(false);
     expect(await host.sftp()).toBeDefined();

@@ -12,6 +12,7 @@
  * - the caller's AbortSignal at any stage: the channel is closed and the call rejects at
  *   once, without waiting for the host to confirm the close.
  */
+import type { Writable } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { SshTimeoutError } from './errors.js';
 
@@ -76,7 +77,7 @@ export function execOnce(client: Client, command: string, options: ExecOptions, 
       if (channel) {
         const stdin = options.stdin;
         if (stdin !== undefined && typeof stdin !== 'string' && !Buffer.isBuffer(stdin)) stdin.unpipe(channel);
-        options.stdout?.end();
+        endSink(options.stdout);
       }
       then();
     };
@@ -166,4 +167,9 @@ function collect(
   const stdin = options.stdin;
   if (stdin === undefined || typeof stdin === 'string' || Buffer.isBuffer(stdin)) channel.end(stdin);
   else stdin.pipe(channel);
+}
+
+/** End the stream the command's stdout went to (once: the caller may end it too when the command never ran). */
+export function endSink(sink: NodeJS.WritableStream | undefined): void {
+  if (sink && !(sink as Writable).writableEnded) sink.end();
 }

@@ -26,7 +26,7 @@ import type { Exit } from '../../process-wrapper.js';
 import { connectionMachine, type ConnectionMachine, type DialInput } from './connection-machine.js';
 import { bounded } from './bounded.js';
 import { SshConnectionError, SshTimeoutError, formatMs } from './errors.js';
-import { ChannelRefused, execOnce, type ExecOptions, type ExecResult } from './exec.js';
+import { ChannelRefused, endSink, execOnce, type ExecOptions, type ExecResult } from './exec.js';
 import { credentials, describeTarget, parseGateway, type Credentials, type HostOptions } from './host-options.js';
 import { CHECK_SCRIPT, MONITOR_SCRIPT } from './monitor-script.js';
 import { DEFAULT_RESEND_INTERVAL_MS, Monitor, type WatchedProcess } from './monitor.js';
@@ -171,6 +171,10 @@ export class SshHost {
           await untilAborted(delay(25 * 2 ** attempt), options.signal);
         }
       }
+    } catch (error) {
+      // the command never ran (or was cut short): whoever reads its stdout must not wait for more
+      endSink(options.stdout);
+      throw error;
     } finally {
       release();
     }
@@ -193,7 +197,8 @@ export class SshHost {
         try {
           return await this.#openSftp(link.client);
         } catch (error) {
-          if (error instanceof SshTimeoutError || attempt >= CHANNEL_RETRIES || this.#link !== link) throw this.#channelError(error as Error);
+          if (error instanceof SshTimeoutError) throw this.#failure ?? error;
+          if (attempt >= CHANNEL_RETRIES || this.#link !== link) throw this.#channelError(error as Error);
           await delay(25 * 2 ** attempt);
         }
       }
