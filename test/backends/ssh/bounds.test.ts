@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SshTimeoutError } from '../../../src/backends/linux/transport/ssh/errors.js';
 import type { HostOptions } from '../../../src/backends/linux/transport/ssh/host-options.js';
@@ -148,9 +149,30 @@ describe('bounded SSH operations', () => {
   it('fails a command that goes quiet for longer than its idleTimeout, however long it has run', async () => {
     const host = await connected({ operationTimeout: 5000 });
     const { error: quiet } = await timed(host.exec('for i in 1 2 3 4 5 6; do echo $i; sleep 0.2; done; sleep 5', { idleTimeout: 600, what: 'the stream' }));
-    expect((quiet as Error).message).toBe(`${host.target} did not answer within 600 ms (operationTimeout): run the stream (no output)`);
+    expect((quiet as Error).message).toBe(`${host.target} did not answer within 600 ms (operationTimeout): run the stream (no progress)`);
     const { value } = await timed(host.exec('for i in 1 2 3 4 5 6; do echo $i; sleep 0.2; done', { idleTimeout: 600 }));
     expect(value).toMatchObject({ code: 0, stdout: '1\n2\n3\n4\n5\n6\n' });
+  });
+
+  it('fails a stream to the host that the host stops taking in for longer than its idleTimeout, however long the stream', async () => {
+    const host = await connected({ operationTimeout: 5000 });
+    // 32 MB in 64 KB pieces: far more than the channel's window, so the stream must wait for the host
+    const stream = (onFirst = () => {}) => {
+      let left = 512;
+      return new Readable({
+        read() {
+          if (left === 512) onFirst();
+          this.push(left-- > 0 ? Buffer.alloc(65536, 120) : null);
+        },
+      });
+    };
+    const { value } = await timed(host.exec('wc -c', { stdin: stream(), idleTimeout: 500 }));
+    expect(value).toMatchObject({ code: 0, stdout: '33554432\n' });
+    // the host stops answering once the stream began: its window runs out, nothing more goes
+    const { ms, error } = await timed(host.exec('wc -c', { stdin: stream(() => proxy.hold(true)), idleTimeout: 500, what: 'the upload' }));
+    expect((error as Error).message).toBe(`${host.target} did not answer within 500 ms (operationTimeout): run the upload (no progress)`);
+    expect(ms).toBeLessThan(3000);
+    expect(host.sessions.active).toBe(0);
   });
 
   it('fails an SFTP request that gets no answer within operationTimeout, and opens a new SFTP channel for the next', async () => {

@@ -5,8 +5,8 @@
  *   `operationTimeout`; a channel that opens after that is closed at once;
  * - the command itself within `timeout` when the caller gives one (the short commands nepi
  *   runs itself do), or with no more than `idleTimeout` between two pieces of its output (a
- *   release that streams traces home, however big); a `depends` command or an upload is
- *   bounded by its step instead;
+ *   release that streams traces home, or a folder streamed to the host, however big); a
+ *   `depends` command is bounded by its step instead;
  * - the session's close within `operationTimeout` once the command ended (its exit status
  *   came): a command that leaves a process holding its output would keep it open for ever;
  * - the caller's AbortSignal at any stage: the channel is closed and the call rejects at
@@ -31,7 +31,10 @@ export interface ExecOptions {
   readonly stdout?: NodeJS.WritableStream;
   /** ms the command may run once its session opened; unset: as long as it takes (or until `signal`). */
   readonly timeout?: number;
-  /** ms the command may go without output once its session opened (each piece of stdout or stderr starts the wait again). */
+  /**
+   * ms the command may go without progress once its session opened: each piece of its stdout
+   * or stderr, and each piece of a `stdin` stream taken in (the host reads it), starts the wait again.
+   */
   readonly idleTimeout?: number;
   /** What the command is for, as a timeout's error says it (default: the command's first words). */
   readonly what?: string;
@@ -68,6 +71,7 @@ export function execOnce(client: Client, command: string, options: ExecOptions, 
     const timers: NodeJS.Timeout[] = [];
     const after = (ms: number, then: () => void) => timers.push(setTimeout(then, ms));
     let idle: NodeJS.Timeout | undefined;
+    let touch = () => {};
     const finish = (then: () => void) => {
       if (settled) return;
       settled = true;
@@ -76,7 +80,10 @@ export function execOnce(client: Client, command: string, options: ExecOptions, 
       signal?.removeEventListener('abort', onAbort);
       if (channel) {
         const stdin = options.stdin;
-        if (stdin !== undefined && typeof stdin !== 'string' && !Buffer.isBuffer(stdin)) stdin.unpipe(channel);
+        if (stdin !== undefined && typeof stdin !== 'string' && !Buffer.isBuffer(stdin)) {
+          stdin.unpipe(channel);
+          stdin.removeListener('data', touch);
+        }
         endSink(options.stdout);
       }
       then();
@@ -99,13 +106,12 @@ export function execOnce(client: Client, command: string, options: ExecOptions, 
         after(options.timeout, () => giveUp(new SshTimeoutError(bounds.target, `run ${what}`, options.timeout!)));
       }
       const idleTimeout = options.idleTimeout;
-      const touch =
-        idleTimeout === undefined
-          ? () => {}
-          : () => {
-              clearTimeout(idle);
-              if (!settled) idle = setTimeout(() => giveUp(new SshTimeoutError(bounds.target, `run ${what} (no output)`, idleTimeout)), idleTimeout);
-            };
+      if (idleTimeout !== undefined) {
+        touch = () => {
+          clearTimeout(idle);
+          if (!settled) idle = setTimeout(() => giveUp(new SshTimeoutError(bounds.target, `run ${what} (no progress)`, idleTimeout)), idleTimeout);
+        };
+      }
       touch();
       collect(ch, options, bounds, what, after, touch, (result) => finish(() => (result instanceof Error ? reject(result) : resolve(result))));
     };
@@ -166,7 +172,11 @@ function collect(
   });
   const stdin = options.stdin;
   if (stdin === undefined || typeof stdin === 'string' || Buffer.isBuffer(stdin)) channel.end(stdin);
-  else stdin.pipe(channel);
+  else {
+    // attached before the pipe, in the same tick: both see every piece
+    stdin.on('data', touch);
+    stdin.pipe(channel);
+  }
 }
 
 /** End the stream the command's stdout went to (once: the caller may end it too when the command never ran). */

@@ -184,7 +184,13 @@ async function uploadDirectory(host: SshHost, local: string, remote: string, sig
   const output = tar.stdout.pipe(new PassThrough());
   let result;
   try {
-    result = await host.exec(`mkdir -p ${quote(remote)} && tar -C ${quote(remote)} -xf -`, { stdin: output, signal });
+    // as long as it takes while the host takes the stream in: stuck for operationTimeout, it fails
+    result = await host.exec(`mkdir -p ${quote(remote)} && tar -C ${quote(remote)} -xf -`, {
+      stdin: output,
+      signal,
+      idleTimeout: host.options.operationTimeout,
+      what: `the upload of folder '${local}'`,
+    });
   } catch (error) {
     tar.kill('SIGKILL');
     throw error;
