@@ -6,9 +6,17 @@
  *
  *   node      the backend's node
  *   victim    an application that fails at the step (critical or not per cell); it runs
- *             long, and a STOP condition stops it 600 ms after `sibling` STARTED
+ *             long, and a STOP condition stops it 600 ms after `sibling` STARTED, once
+ *             `sibling` and `follower` FINISHED
  *   sibling   an application that runs 300 ms and has nothing to do with the victim
  *   follower  an application that starts 100 ms after the victim STARTED, runs 300 ms
+ *
+ * The STOP waits for `sibling` and `follower` to be FINISHED as well as for its 600 ms: the
+ * cells of a critical stop expect both FINISHED when the victim's failure aborts the run, and
+ * with real processes that was a race of about 250 ms (follower: 100 ms + its launch + 300 ms
+ * + the end seen; victim: 600 ms after a sibling that may start before it, + its stop) that a
+ * loaded machine lost about once in 30 runs. On the virtual clock nothing changes (both are
+ * FINISHED by 400 ms). A follower whose end is never seen still hangs the cell, as it must.
  *
  * The failure is injected by wrapping the application type: the step throws for `victim`
  * (before the backend's own work for discover … run; after it for stop and release, so that a
@@ -88,6 +96,7 @@ export async function runCell(backend: MatrixBackend, step: StepName, critical: 
     for (const app of ['victim', 'sibling', 'follower']) ec.registerConnection('node', app);
     ec.registerCondition('follower', 'START', 'victim', 'STARTED', '100ms');
     ec.registerCondition('victim', 'STOP', 'sibling', 'STARTED', '600ms');
+    ec.registerCondition('victim', 'STOP', ['sibling', 'follower'], 'FINISHED');
     ec.deploy();
     let settled = 0;
     const waits = [ec.waitDeployed(), ec.waitStarted(), ec.waitFinished(), ec.waitReleased()];

@@ -12,5 +12,5 @@ afterAll(async () => sshd?.stop());
 
 matrixSuite(
   sshBackend(() => sshd.node()),
-  { timeout: 30_000, retry: 1 },
+  { timeout: 30_000 },
 );

@@ -57,4 +57,16 @@ export const LINUX_NODE_ATTRIBUTES = {
     range: [0, 86_400_000],
     help: 'How long a dropped connection is tried again (with backoff) before the node fails.',
   },
+  operationTimeout: {
+    type: 'duration',
+    default: 30_000,
+    range: [100, 3_600_000],
+    help: "How long the host may take to answer one SSH operation (open or close a session, open the monitor, an SFTP request, one of nepi's short commands) before it fails with a timeout.",
+  },
+  exitCheckInterval: {
+    type: 'duration',
+    default: 10_000,
+    range: [100, 3_600_000],
+    help: "How often the exit files of the node's running applications are also read by a command of their own, should the monitor miss an end.",
+  },
 } as const;

@@ -51,7 +51,10 @@ async function makeRunDir(ctx: Step): Promise<void> {
   await host.connect(ctx.signal);
   const dir = remoteRunDir(host, ctx);
   // not aborted with the step: a command already sent runs to its end on the host anyway
-  const result = await host.exec(`command -v bash >/dev/null && command -v setsid >/dev/null && command -v base64 >/dev/null && mkdir -p ${quote(dir)}`);
+  const result = await host.execShort(
+    `command -v bash >/dev/null && command -v setsid >/dev/null && command -v base64 >/dev/null && mkdir -p ${quote(dir)}`,
+    'the check of the tools and the making of the run folder',
+  );
   if (result.code !== 0) {
     throw new Error(
       `${host.target} cannot run applications: it needs bash, setsid and base64, and a writable ${dir} (${result.stderr.trim() || `exit ${result.code}`})`,
@@ -82,7 +85,10 @@ async function release(ctx: Step): Promise<void> {
       // too. Then the run's folder and the experiment's, when empty (other nodes on the same
       // host and user share them: the last one released removes them)
       const apps = ctx.connections().map((app) => quote(posix.join(runDir, app.guid)));
-      await host.exec(`${apps.length > 0 ? `rm -rf ${apps.join(' ')}; ` : ''}rmdir ${quote(runDir)} ${quote(posix.dirname(runDir))} 2>/dev/null; true`);
+      await host.execShort(
+        `${apps.length > 0 ? `rm -rf ${apps.join(' ')}; ` : ''}rmdir ${quote(runDir)} ${quote(posix.dirname(runDir))} 2>/dev/null; true`,
+        'the removal of the run folder',
+      );
     }
   } finally {
     conn.close();
@@ -115,7 +121,7 @@ async function probe(resource: Scope): Promise<string[]> {
   try {
     await host.connect();
     const dir = remoteRunDir(host, resource);
-    const result = await host.exec(`test -e ${quote(dir)} && echo left; true`);
+    const result = await host.execShort(`test -e ${quote(dir)} && echo left; true`, 'the probe of the run folder');
     return result.stdout.includes('left') ? [`folder ${dir} of '${resource.guid}' is still on ${host.target}`] : [];
   } catch {
     return []; // a host that cannot be reached (a test of a failure) cannot be looked at

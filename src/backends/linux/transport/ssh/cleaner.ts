@@ -75,7 +75,7 @@ async function cleanRun(runDir: string): Promise<CleanReport> {
         `if [ -e ${quote(folder)} ]; then rm -rf ${quote(folder)} && echo "folder "${quote(folder)}; fi`,
         `rmdir ${quote(posix.dirname(folder))} 2>/dev/null; true`,
       );
-      const result = await host.exec(bash(lines.join('\n')));
+      const result = await host.execShort(bash(lines.join('\n')), 'the clean-up script');
       for (const line of result.stdout.split('\n').filter(Boolean)) removed.push(`${line} on ${host.target}`);
       if (result.code !== 0) problems.push(`${host.target}: ${result.stderr.trim() || `exit ${result.code}`}`);
     } catch (error) {

@@ -23,3 +23,28 @@ export class SshConnectionError extends NepiError {
     super(message, {}, options);
   }
 }
+
+/**
+ * Thrown when a host does not answer one operation in time (`operationTimeout`, or the
+ * command's own limit) on a connection that is otherwise up: a session that does not open,
+ * a command whose session does not close, the monitor, an SFTP request. The session or the
+ * SFTP channel concerned is closed; the connection stays.
+ */
+export class SshTimeoutError extends NepiError {
+  constructor(
+    readonly target: string,
+    /** What was asked of the host, e.g. `open a session for 'kill -TERM -- -4242'`. */
+    readonly operation: string,
+    /** ms */
+    readonly timeout: number,
+    /** The attribute that sets the limit, when one does (then in `attribute`). */
+    attribute: string | undefined = 'operationTimeout',
+  ) {
+    super(`${target} did not answer within ${formatMs(timeout)}${attribute ? ` (${attribute})` : ''}: ${operation}`, attribute ? { attribute } : {});
+  }
+}
+
+/** `10 s`, `250 ms`: a duration as the SSH errors write it. */
+export function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}

@@ -25,6 +25,14 @@ export interface HostOptions {
   readonly keepaliveInterval: number;
   /** ms during which a dropped connection is tried again before the host is given up. */
   readonly reconnectTimeout: number;
+  /**
+   * ms the host may take to answer one operation on a connection that is up: open a session
+   * (and start its command), close it once its command ended, open the monitor, an SFTP request;
+   * nepi's own short commands (a kill, a check) must also end within it.
+   */
+  readonly operationTimeout: number;
+  /** ms between the fallback checks of the exit files of watched applications the monitor is silent about. */
+  readonly exitCheckInterval: number;
 }
 
 export function hostOptions(node: ResourceView): HostOptions {
@@ -41,6 +49,8 @@ export function hostOptions(node: ResourceView): HostOptions {
     maxSessions: node.get('maxSessions') as number,
     keepaliveInterval: node.get('keepaliveInterval') as number,
     reconnectTimeout: node.get('reconnectTimeout') as number,
+    operationTimeout: node.get('operationTimeout') as number,
+    exitCheckInterval: node.get('exitCheckInterval') as number,
   };
 }
 

@@ -11,6 +11,12 @@
  * place. Two more channels are long-lived and not counted: the SFTP channel (files, traces) and
  * the monitor (see monitor.ts). OpenSSH allows 10 sessions per connection by default
  * (`MaxSessions`): 8 + 2.
+ *
+ * Nothing it asks of the host waits for ever on a connection that stays up: a session's
+ * opening and close, the monitor's opening and each SFTP request are bounded by
+ * `operationTimeout` (and by the caller's AbortSignal), and fail with an SshTimeoutError
+ * naming the host and the operation; the session or channel concerned is closed, and its
+ * place among the `maxSessions` given back, on every path (see exec.ts).
  */
 import { createHash } from 'node:crypto';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
@@ -18,26 +24,16 @@ import { createActor, fromPromise, type Actor, type ActorOptions, type AnyActorL
 import { untilAborted } from '../../../../time/race.js';
 import type { Exit } from '../../process-wrapper.js';
 import { connectionMachine, type ConnectionMachine, type DialInput } from './connection-machine.js';
-import { SshConnectionError } from './errors.js';
+import { bounded } from './bounded.js';
+import { SshConnectionError, SshTimeoutError, formatMs } from './errors.js';
+import { ChannelRefused, endSink, execOnce, type ExecOptions, type ExecResult } from './exec.js';
 import { credentials, describeTarget, parseGateway, type Credentials, type HostOptions } from './host-options.js';
-import { Monitor, MONITOR_SCRIPT, type WatchedProcess } from './monitor.js';
+import { CHECK_SCRIPT, MONITOR_SCRIPT } from './monitor-script.js';
+import { DEFAULT_RESEND_INTERVAL_MS, Monitor, type WatchedProcess } from './monitor.js';
 import { Semaphore } from './semaphore.js';
-import { quote } from './shell.js';
+import { bash } from './shell.js';
 
-export interface ExecResult {
-  readonly code: number | null;
-  readonly signal: string | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-export interface ExecOptions {
-  /** What the command reads: text, bytes, or a stream piped into the channel (e.g. a local `tar -c`). */
-  readonly stdin?: string | Buffer | NodeJS.ReadableStream;
-  readonly signal?: AbortSignal;
-  /** Where the command's stdout goes instead of the result (binary-safe, streamed). */
-  readonly stdout?: NodeJS.WritableStream;
-}
+export type { ExecOptions, ExecResult } from './exec.js';
 
 type HostState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'failed' | 'closed';
 
@@ -52,12 +48,6 @@ const KEEPALIVE_COUNT_MAX = 3;
 const CHANNEL_RETRIES = 6;
 const FIRST_MONITOR_BACKOFF_MS = 25;
 
-class ChannelRefused extends Error {
-  constructor(cause: Error) {
-    super(cause.message, { cause });
-  }
-}
-
 /** How a host makes its connection actor: in the experiment's actor system, or on its own (a cleaner, a test). */
 export type CreateActor = <L extends AnyActorLogic>(logic: L, options?: Omit<ActorOptions<L>, 'clock' | 'inspect' | 'parent'>) => Actor<L>;
 
@@ -68,7 +58,9 @@ export class SshHost {
   #closed = false;
   #failure: SshConnectionError | undefined;
   #sftp: Promise<SFTPWrapper> | undefined;
-  readonly #monitor = new Monitor();
+  /** The channel #sftp resolved with. */
+  #sftpOpen: SFTPWrapper | undefined;
+  readonly #monitor: Monitor;
   readonly #lostListeners = new Set<(error: SshConnectionError) => void>();
   #home: string | undefined;
   #monitorOpening = false;
@@ -85,6 +77,12 @@ export class SshHost {
   ) {
     this.target = describeTarget(options);
     this.sessions = new Semaphore(options.maxSessions);
+    this.#monitor = new Monitor({
+      resendInterval: DEFAULT_RESEND_INTERVAL_MS,
+      ackTimeout: options.operationTimeout,
+      checkInterval: options.exitCheckInterval,
+      check: (input) => this.#checkExits(input),
+    });
     const logic = connectionMachine<Link>().provide({
       actors: {
         dial: fromPromise<Link, DialInput>(async ({ input }) => {
@@ -107,6 +105,7 @@ export class SshHost {
     this.#connection.on('down', ({ link }) => {
       link.gateway?.end();
       this.#sftp = undefined;
+      this.#sftpOpen = undefined;
       this.#monitor.detach();
     });
     this.#connection.on('lost', ({ tries, error }) => {
@@ -144,7 +143,7 @@ export class SshHost {
   async connect(signal?: AbortSignal): Promise<void> {
     await this.#ready(signal);
     if (this.#home === undefined) {
-      const result = await this.exec('printf %s "$HOME"', signal ? { signal } : {});
+      const result = await this.execShort('printf %s "$HOME"', 'reading $HOME', signal ? { signal } : {});
       if (result.code !== 0 || !result.stdout.startsWith('/')) {
         throw new Error(`${this.target}: cannot read $HOME (exit ${result.code}): ${result.stderr.trim()}`);
       }
@@ -152,7 +151,10 @@ export class SshHost {
     }
   }
 
-  /** Run `command` (by the login shell of the user) on the host, in one session. */
+  /**
+   * Run `command` (by the login shell of the user) on the host, in one session; bounded as
+   * exec.ts says, the session's place given back however it ends.
+   */
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const release = await this.sessions.acquire(options.signal);
     try {
@@ -162,33 +164,42 @@ export class SshHost {
       for (let attempt = 0; ; attempt++) {
         const { client } = await this.#ready(options.signal);
         try {
-          // listen from the callback on: a short command's output, exit status and close can
-          // come in the same packet as the channel's confirmation
-          return await new Promise<ExecResult>((resolve, reject) => {
-            client.exec(command, (error, channel) =>
-              error ? reject(new ChannelRefused(error)) : void collect(channel, options, this.target).then(resolve, reject),
-            );
-          });
+          return await execOnce(client, command, options, { target: this.target, operationTimeout: this.options.operationTimeout });
         } catch (error) {
           if (!(error instanceof ChannelRefused)) throw error;
           if (attempt >= CHANNEL_RETRIES || options.signal?.aborted) throw this.#channelError(error.cause as Error);
-          await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+          await untilAborted(delay(25 * 2 ** attempt), options.signal);
         }
       }
+    } catch (error) {
+      // the command never ran (or was cut short): whoever reads its stdout must not wait for more
+      endSink(options.stdout);
+      throw error;
     } finally {
       release();
     }
   }
 
-  /** The host's SFTP channel, opened once per connection. */
+  /**
+   * One of nepi's own short commands (a kill, a check, the start script): `exec` with the
+   * command bounded as a whole by `operationTimeout`, plus `waits` ms it spends on purpose
+   * (a loop that waits for a killed group to go).
+   */
+  execShort(command: string, what: string, options: ExecOptions & { readonly waits?: number } = {}): Promise<ExecResult> {
+    const { waits = 0, ...rest } = options;
+    return this.exec(command, { ...rest, what, timeout: this.options.operationTimeout + waits });
+  }
+
+  /** The host's SFTP channel, opened once per connection (within `operationTimeout`, or until `signal` aborts this caller's wait). */
   sftp(signal?: AbortSignal): Promise<SFTPWrapper> {
-    this.#sftp ??= this.#ready(signal).then(async ({ client }) => {
+    this.#sftp ??= this.#ready().then(async (link) => {
       for (let attempt = 0; ; attempt++) {
         try {
-          return await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp))));
+          return await this.#openSftp(link.client);
         } catch (error) {
-          if (attempt >= CHANNEL_RETRIES || this.state !== 'ready') throw this.#channelError(error as Error);
-          await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+          if (error instanceof SshTimeoutError) throw this.#failure ?? error;
+          if (attempt >= CHANNEL_RETRIES || this.#link !== link) throw this.#channelError(error as Error);
+          await delay(25 * 2 ** attempt);
         }
       }
     });
@@ -196,7 +207,64 @@ export class SshHost {
     opened.catch(() => {
       if (this.#sftp === opened) this.#sftp = undefined;
     });
-    return opened;
+    return untilAborted(opened, signal);
+  }
+
+  /**
+   * One SFTP request (`call` gets the channel and the request's callback), answered within
+   * `operationTimeout` or failed with an SshTimeoutError; the channel of a request that got no
+   * answer is closed (the next request opens another).
+   */
+  async sftpCall<T>(
+    what: string,
+    call: (sftp: SFTPWrapper, callback: (error: Error | null | undefined, value: T) => void) => void,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const sftp = await this.sftp(signal);
+    return bounded(() => new Promise<T>((resolve, reject) => call(sftp, (error, value) => (error ? reject(error) : resolve(value)))), {
+      ms: this.options.operationTimeout,
+      signal,
+      timeoutError: () => new SshTimeoutError(this.target, `SFTP ${what}`, this.options.operationTimeout),
+      onTimeout: () => this.#dropSftp(sftp),
+    });
+  }
+
+  /** Copy a local file to the host over SFTP; it fails only when no progress comes for `operationTimeout` (or on `signal`), however long it takes. */
+  async upload(local: string, remote: string, signal?: AbortSignal): Promise<void> {
+    const sftp = await this.sftp(signal);
+    await bounded(
+      (touch) => new Promise<void>((resolve, reject) => sftp.fastPut(local, remote, { step: () => touch() }, (error) => (error ? reject(error) : resolve()))),
+      {
+        ms: this.options.operationTimeout,
+        signal,
+        timeoutError: () => new SshTimeoutError(this.target, `SFTP upload of '${local}' to ${remote} (no progress)`, this.options.operationTimeout),
+        onTimeout: () => this.#dropSftp(sftp),
+      },
+    );
+  }
+
+  /** A whole remote file over SFTP; it fails when no data comes for `operationTimeout`, however long it is. */
+  async download(remote: string, signal?: AbortSignal): Promise<Buffer> {
+    const sftp = await this.sftp(signal);
+    return bounded(
+      (touch) =>
+        new Promise<Buffer>((resolve, reject) => {
+          const chunks: Buffer[] = [];
+          const stream = sftp.createReadStream(remote);
+          stream.on('data', (chunk: Buffer) => {
+            touch();
+            chunks.push(chunk);
+          });
+          stream.once('error', reject);
+          stream.once('end', () => resolve(Buffer.concat(chunks)));
+        }),
+      {
+        ms: this.options.operationTimeout,
+        signal,
+        timeoutError: () => new SshTimeoutError(this.target, `SFTP read of ${remote} (no data)`, this.options.operationTimeout),
+        onTimeout: () => this.#dropSftp(sftp),
+      },
+    );
   }
 
   /** Resolves when the process ends, with its exit status (undefined: it left none); survives reconnects. */
@@ -277,6 +345,7 @@ export class SshHost {
       return;
     }
     this.#sftp = undefined;
+    this.#sftpOpen = undefined;
     link.client.on('close', () => {
       // a close of ours (or after the host was given up) is no drop: the machine has ended
       if (this.#connection.getSnapshot().status === 'active') this.#connection.send({ type: 'DROPPED', link });
@@ -297,26 +366,94 @@ export class SshHost {
     return this.state === 'ready' ? this.#connection.getSnapshot().context.link : undefined;
   }
 
+  /**
+   * Open the monitor's session unless it is open or opening: within `operationTimeout`, or it
+   * is given up (a late channel is closed) and tried again, as a refused one is, with backoff.
+   */
   #attachMonitor(): void {
     if (this.state !== 'ready' || this.#monitor.attached || this.#monitorOpening) return;
     this.#monitorOpening = true;
     const link = this.#link!;
-    link.client.exec(`bash -c ${quote(MONITOR_SCRIPT)}`, (error, channel) => {
+    let given = false;
+    const retry = () => {
       this.#monitorOpening = false;
-      if (this.#link !== link) return void (error ? undefined : channel.close());
-      if (error) {
-        // refused (the server may still count a session that just closed): try again soon
-        this.#monitorBackoff = Math.min(this.#monitorBackoff * 2, MAX_MONITOR_BACKOFF_MS);
-        setTimeout(() => this.#attachMonitor(), this.#monitorBackoff).unref();
-        return;
+      this.#monitorBackoff = Math.min(this.#monitorBackoff * 2, MAX_MONITOR_BACKOFF_MS);
+      setTimeout(() => this.#attachMonitor(), this.#monitorBackoff).unref();
+    };
+    const timer = setTimeout(() => {
+      given = true;
+      retry();
+    }, this.options.operationTimeout).unref();
+    const opened = (error: Error | undefined, channel: ClientChannel) => {
+      if (given) return void (error ? undefined : channel.close());
+      given = true;
+      clearTimeout(timer);
+      if (this.#link !== link) {
+        this.#monitorOpening = false;
+        return void (error ? undefined : channel.close());
       }
+      // refused (the server may still count a session that just closed): try again soon
+      if (error) return retry();
+      this.#monitorOpening = false;
       this.#monitorBackoff = FIRST_MONITOR_BACKOFF_MS;
       if (this.#monitor.attached) return void channel.close();
       this.#monitor.attach(channel, () => {
-        // the loop ended while the connection stays: start another
+        // the loop ended (or was closed as stuck) while the connection stays: start another
         if (this.#link === link) setTimeout(() => this.#attachMonitor(), 200).unref();
       });
+    };
+    try {
+      link.client.exec(bash(MONITOR_SCRIPT), opened);
+    } catch {
+      // the connection just dropped: the next one attaches its own monitor
+      given = true;
+      clearTimeout(timer);
+      this.#monitorOpening = false;
+    }
+  }
+
+  /** The fallback check of the monitor's silent watches (monitor.ts): one short command, while the connection is up. */
+  async #checkExits(input: string): Promise<string> {
+    if (this.state !== 'ready') throw new Error(`${this.target}: not connected`);
+    const result = await this.execShort(bash(CHECK_SCRIPT), 'the check of watched exit files', { stdin: input });
+    return result.stdout;
+  }
+
+  /** Open an SFTP channel within `operationTimeout` (one that opens later is closed). */
+  #openSftp(client: Client): Promise<SFTPWrapper> {
+    return new Promise((resolve, reject) => {
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        reject(new SshTimeoutError(this.target, 'open the SFTP channel', this.options.operationTimeout));
+      }, this.options.operationTimeout);
+      try {
+        client.sftp((error, sftp) => {
+          if (late) return void (error ? undefined : sftp.end());
+          clearTimeout(timer);
+          if (error) return reject(error);
+          this.#sftpOpen = sftp;
+          // closed by the host: the next request opens another
+          sftp.once('close', () => this.#forgetSftp(sftp));
+          resolve(sftp);
+        });
+      } catch (error) {
+        clearTimeout(timer);
+        reject(error);
+      }
     });
+  }
+
+  /** Close an SFTP channel that stopped answering; the next request opens another. */
+  #dropSftp(sftp: SFTPWrapper): void {
+    this.#forgetSftp(sftp);
+    sftp.end();
+  }
+
+  #forgetSftp(sftp: SFTPWrapper): void {
+    if (this.#sftpOpen !== sftp) return;
+    this.#sftp = undefined;
+    this.#sftpOpen = undefined;
   }
 
   #channelError(error: Error): Error {
@@ -385,6 +522,10 @@ function dial(config: ConnectConfig, creds: Credentials, timeout: number, option
       client.destroy();
       reject(error);
     };
+    // Nagle's algorithm with the host's delayed ACKs holds each small packet (a channel open,
+    // a short command's input) ~40 ms: a short command took ~90 ms on loopback, ~4 ms without
+    // (docs/ssh.md, Figures). A socket through a gateway is a channel: nothing to set there.
+    client.on('connect', () => client.setNoDelay(true));
     client.on('ready', () => {
       if (settled) return;
       settled = true;
@@ -441,35 +582,7 @@ function classify(error: Error & { level?: string; code?: string }, target: stri
   return new SshConnectionError(target, 'unreachable', `cannot reach ${target}: ${what}${code}`, { cause: error });
 }
 
-function collect(channel: ClientChannel, options: ExecOptions, target: string): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let code: number | null = null;
-    let signal: string | null = null;
-    const onAbort = () => channel.close();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    // always flowing: a sink that fails or ends early must not stall the channel's end
-    const sink = options.stdout;
-    channel.on('data', (chunk: Buffer) => (sink ? sink.write(chunk) : out.push(chunk)));
-    channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
-      code = exitCode;
-      signal = exitSignal ?? null;
-    });
-    channel.on('close', () => {
-      sink?.end();
-      options.signal?.removeEventListener('abort', onAbort);
-      if (options.signal?.aborted) return reject(options.signal.reason);
-      if (code === null && signal === null) return reject(new Error(`the connection to ${target} dropped while a command ran`));
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-    const stdin = options.stdin;
-    if (stdin === undefined || typeof stdin === 'string' || Buffer.isBuffer(stdin)) channel.end(stdin);
-    else stdin.pipe(channel);
-  });
-}
-
-function formatMs(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+/** Real time: a pause between two tries of a refused channel. */
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -88,6 +88,9 @@ function unlessAborted(ctx: StepContext): void {
   if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('the step was aborted');
 }
 
+/** How long nepi's kill commands wait on purpose for a killed group to go (100 x 0.05 s). */
+const KILL_WAIT_MS = 5000;
+
 /** How long a release waits for in-flight step work when `stopTimeout` is unset or 0. */
 const DEFAULT_SETTLE_MS = 5000;
 
@@ -127,7 +130,7 @@ function stepSignal(ctx: StepContext): AbortSignal {
 }
 
 async function killStepGroups(host: SshHost, pidFiles: readonly string[]): Promise<void> {
-  await host.exec(bash(killStepGroupsScript(pidFiles)));
+  await host.execShort(bash(killStepGroupsScript(pidFiles)), 'the kill of step commands');
 }
 
 function processOf(data: Readonly<Record<string, unknown>>): RemoteProcess | undefined {
@@ -145,7 +148,6 @@ async function uploadFiles(ctx: StepContext, conn: NodeConnection, files: readon
   const dir = appDirOf(host, ctx);
   const signal = stepSignal(ctx);
   await check(host, `mkdir -p ${quote(dir)}`, 'create the application folder', signal);
-  const sftp = await host.sftp(signal);
   for (const file of files) {
     let isDirectory: boolean;
     try {
@@ -157,11 +159,10 @@ async function uploadFiles(ctx: StepContext, conn: NodeConnection, files: readon
     unlessAborted(ctx);
     if (isDirectory) await uploadDirectory(host, file, target, signal);
     else
-      await new Promise<void>((resolve, reject) =>
-        sftp.fastPut(file, target, (error) =>
-          error ? reject(new Error(`uploading '${file}' to ${host.target}:${target} failed: ${error.message}`)) : resolve(),
-        ),
-      );
+      await host.upload(file, target, signal).catch((error: Error) => {
+        if (signal.aborted) throw error;
+        throw new Error(`uploading '${file}' to ${host.target}:${target} failed: ${error.message}`, { cause: error });
+      });
   }
 }
 
@@ -183,7 +184,13 @@ async function uploadDirectory(host: SshHost, local: string, remote: string, sig
   const output = tar.stdout.pipe(new PassThrough());
   let result;
   try {
-    result = await host.exec(`mkdir -p ${quote(remote)} && tar -C ${quote(remote)} -xf -`, { stdin: output, signal });
+    // as long as it takes while the host takes the stream in: stuck for operationTimeout, it fails
+    result = await host.exec(`mkdir -p ${quote(remote)} && tar -C ${quote(remote)} -xf -`, {
+      stdin: output,
+      signal,
+      idleTimeout: host.options.operationTimeout,
+      what: `the upload of folder '${local}'`,
+    });
   } catch (error) {
     tar.kill('SIGKILL');
     throw error;
@@ -265,7 +272,7 @@ async function launchRemote(ctx: StepContext, conn: NodeConnection, launch: Laun
   const dir = appDirOf(host, ctx);
   const script = startScript(ctx, launch, runDir, dir);
   // not aborted with the step: once launched, its pid must come back for the release to kill it
-  const result = await host.exec('bash -s', { stdin: script });
+  const result = await host.execShort('bash -s', 'the start script', { stdin: script });
   const match = /^(\d+) ?(\d*)\s*$/m.exec(result.stdout);
   if (result.code !== 0 || !match) {
     throw new Error(`cannot start the command on ${host.target} (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
@@ -315,7 +322,7 @@ async function run(ctx: StepContext, conn: NodeConnection): Promise<void> {
   const dir = ctx.data['remoteDir'] as string;
   const tail = ctx.traceEnabled('stderr')
     ? await host
-        .exec(`tail -n 5 ${quote(posix.join(dir, 'stderr'))}`)
+        .execShort(`tail -n 5 ${quote(posix.join(dir, 'stderr'))}`, 'reading the end of stderr')
         .then((result) => tailLines(result.stdout))
         .catch(() => '')
     : '';
@@ -326,7 +333,7 @@ async function stop(ctx: StepContext, conn: NodeConnection): Promise<void> {
   const process = processOf(ctx.data);
   if (!process || process.ended) return;
   const host = conn.host();
-  await host.exec(`kill -TERM -- -${process.pgid} 2>/dev/null; true`);
+  await host.execShort(`kill -TERM -- -${process.pgid} 2>/dev/null; true`, `the SIGTERM to process group ${process.pgid}`);
   await within(
     process.exited.catch(() => {}),
     ctx.get('stopTimeout') as number,
@@ -337,8 +344,10 @@ async function stop(ctx: StepContext, conn: NodeConnection): Promise<void> {
 
 /** SIGKILL the group and wait (up to 5 s) until none of it is left. */
 async function killGroup(host: SshHost, pgid: number): Promise<void> {
-  const result = await host.exec(
+  const result = await host.execShort(
     bash(`${GROUP_ALIVE_FUNCTION}\nkill -KILL -- -${pgid} 2>/dev/null; for i in $(seq 100); do group_alive ${pgid} || exit 0; sleep 0.05; done; exit 1`),
+    `the SIGKILL to process group ${pgid}`,
+    { waits: KILL_WAIT_MS },
   );
   if (result.code !== 0) throw new Error(`process group ${pgid} on ${host.target} is still alive after SIGKILL`);
 }
@@ -374,7 +383,8 @@ async function cleanUp(ctx: StepContext, host: SshHost, dir: string): Promise<vo
           traces.map((trace) => trace.name),
         ),
       ),
-      copy ? { stdout: copy.stdin } : {},
+      // however big the traces, the stream keeps coming; only the kill loop is quiet, up to 5 s
+      { idleTimeout: host.options.operationTimeout + KILL_WAIT_MS, what: 'the release script', ...(copy ? { stdout: copy.stdin } : {}) },
     );
     if (copy) await copy.done;
     if (result.code !== 0) throw new Error(result.stderr.trim() || `exit ${result.code}`);
@@ -440,7 +450,7 @@ async function probe(resource: ProbeContext, conn: NodeConnection): Promise<stri
   const host = existing ?? conn.host();
   try {
     await host.connect();
-    const result = await host.exec(bash(PROBE_SCRIPT(process?.pgid ?? 0, dir)));
+    const result = await host.execShort(bash(PROBE_SCRIPT(process?.pgid ?? 0, dir)), 'the probe');
     const pids = [...result.stdout.matchAll(/^pid (\d+)$/gm)].map((m) => m[1]);
     const found: string[] = [];
     if (process && pids.length > 0) found.push(`process group ${process.pgid} of '${resource.guid}' still runs on ${host.target}: pid ${pids.join(', ')}`);
@@ -464,10 +474,12 @@ async function reattach(ctx: StepContext, conn: NodeConnection): Promise<Reattac
   const runDir = remoteRunDir(host, ctx);
   ctx.data['remoteDir'] = posix.join(runDir, ctx.guid);
   if (!record) return { status: 'gone', reason: `no process was recorded for '${ctx.guid}' (${path} is missing or unreadable)` };
-  const check = await host.exec(
+  const check = await host.execShort(
     bash(
       `s=$(cat /proc/${record.pid}/stat 2>/dev/null) && s=\${s##*) } && set -- $s && [ "$1" != Z ] && [ -z ${quote(record.startTime)} -o "\${20}" = ${quote(record.startTime)} ] && echo running; cat ${quote(record.exitFile)} 2>/dev/null; true`,
     ),
+    'the check of the recorded process',
+    { signal: ctx.signal },
   );
   if (/^running$/m.test(check.stdout)) {
     follow(ctx, host, record);
@@ -484,7 +496,7 @@ async function reattach(ctx: StepContext, conn: NodeConnection): Promise<Reattac
 
 /** Run `command`; with `signal`, its channel is closed when that aborts (the step's, or the release's). */
 async function check(host: SshHost, command: string, what: string, signal?: AbortSignal): Promise<void> {
-  const result = await host.exec(command, signal ? { signal } : {});
+  const result = await host.execShort(command, `${what} (${command})`, signal ? { signal } : {});
   if (result.code !== 0) throw new Error(`cannot ${what} on ${host.target}: ${result.stderr.trim()}`);
 }
 
