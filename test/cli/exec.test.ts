@@ -47,6 +47,19 @@ async function running(name: string, yaml: string[], ready: string): Promise<{ r
   };
 }
 
+/** `nepi shell RUN_DIR NODE ...` fed `input` on stdin (not a terminal: the shell reads its commands from it). */
+function shell(args: readonly string[], input: string): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, 'shell', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
 const SLEEPER = (node: string) => [
   '  sleeper:',
   '    type: linux::Application',
@@ -64,15 +77,9 @@ describe('nepi exec, shell and inspect', () => {
       const line = await nepi(['exec', run.runDir, 'node', 'echo one | tr o O']);
       expect(line).toMatchObject({ code: 0, stdout: 'One\n' });
       // a shell reads its commands from stdin when it is not a terminal
-      const shell = await new Promise<CliResult>((resolve) => {
-        const child = spawn(process.execPath, [BIN, 'shell', run.runDir, 'node'], { stdio: ['pipe', 'pipe', 'pipe'] });
-        let stdout = '';
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-        child.on('close', (code) => resolve({ code, stdout, stderr: '' }));
-        child.stdin.end('echo "in $PWD"; exit 4\n');
-      });
-      expect(shell.code).toBe(4);
-      expect(shell.stdout).toContain(`in ${run.runDir}`);
+      const here = await shell([run.runDir, 'node'], 'echo "in $PWD"; exit 4\n');
+      expect(here.code).toBe(4);
+      expect(here.stdout).toContain(`in ${run.runDir}`);
 
       const inspect = await nepi(['inspect', run.runDir]);
       expect(inspect.code).toBe(0);
@@ -112,6 +119,11 @@ describe('nepi exec, shell and inspect', () => {
       expect(addresses.stdout).not.toMatch(/eth0/); // not this host's interfaces
       const ping = await nepi(['exec', run.runDir, 'h1', '--', 'ping', '-c', '1', '-W', '2', '10.0.0.2']);
       expect(ping.code, ping.stdout + ping.stderr).toBe(0);
+      // a shell in h2's namespace: its interfaces, not this host's
+      const inside = await shell([run.runDir, 'h2'], 'ip -brief -4 address show; exit 6\n');
+      expect(inside.code, inside.stderr).toBe(6);
+      expect(inside.stdout).toMatch(/10\.0\.0\.2\/30/);
+      expect(inside.stdout).not.toMatch(/eth0/);
       const inspect = await nepi(['inspect', run.runDir, '--json']);
       const h2 = (JSON.parse(inspect.stdout) as { resources: { guid: string; where?: string; interfaces?: { addresses: string[] }[] }[] }).resources.find(
         (r) => r.guid === 'h2',
@@ -143,6 +155,10 @@ describe('nepi exec, shell and inspect', () => {
       // the host key was accepted once and recorded where we said
       expect(existsSync(known)).toBe(true);
       expect((await nepi(['exec', run.runDir, 'remote', ...options, 'exit 5'])).code).toBe(5);
+      // a login shell on the host, in the run's folder there
+      const there = await shell([run.runDir, 'remote', ...options], 'pwd; cat sleeper/mark; exit 7\n');
+      expect(there.code, there.stderr).toBe(7);
+      expect(there.stdout.trim().split('\n').slice(-2)).toEqual([folder, 'here']);
       const inspect = await nepi(['inspect', run.runDir, ...options]);
       expect(inspect.stdout).toMatch(new RegExp(`^remote\\s+linux::Node\\s+STARTED\\s+\\S+@127\\.0\\.0\\.1:${String(sshd.node()['port'])}$`, 'm'));
       expect(inspect.stdout).toMatch(/^\s+lo\s+\S+\s+127\.0\.0\.1\/8/m);
