@@ -124,9 +124,14 @@ function stepGroupsOf(ctx: StepContext): Set<string> {
 
 /** Aborted by the step's signal or by the release: what step commands are sent with (closes their channels). */
 function stepSignal(ctx: StepContext): AbortSignal {
+  return AbortSignal.any([ctx.signal, releaseSignal(ctx)]);
+}
+
+/** Aborted by the release only, once the in-flight work had its stopTimeout. */
+function releaseSignal(ctx: StepContext): AbortSignal {
   const own = (ctx.data['stepAbort'] as AbortController | undefined) ?? new AbortController();
   ctx.data['stepAbort'] = own;
-  return AbortSignal.any([ctx.signal, own.signal]);
+  return own.signal;
 }
 
 async function killStepGroups(host: SshHost, pidFiles: readonly string[]): Promise<void> {
@@ -216,8 +221,11 @@ async function runDepends(ctx: StepContext, conn: NodeConnection, done: Map<stri
       groups.add(pidFile);
       const onAbort = () => void killStepGroups(host, [pidFile]).catch(() => {});
       ctx.signal.addEventListener('abort', onAbort, { once: true });
+      // not given up at the step's abort: the abort kills the group, and the command's end (its
+      // channel closed, the process gone) is waited for, so nothing runs on once the step is
+      // over; the release bounds that wait (stopTimeout) and then closes the channel
       running = host
-        .exec(`mkdir -p ${quote(runDir)} && cd ${quote(runDir)} && ${stepGroupCommand(command, pidFile)}`, { signal: stepSignal(ctx) })
+        .exec(`mkdir -p ${quote(runDir)} && cd ${quote(runDir)} && ${stepGroupCommand(command, pidFile)}`, { signal: releaseSignal(ctx) })
         .then((result) => {
           ctx.signal.removeEventListener('abort', onAbort);
           groups.delete(pidFile);
