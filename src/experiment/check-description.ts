@@ -205,17 +205,7 @@ function checkCondition(value: unknown, path: readonly PathSegment[], names: rea
     return undefined;
   }
   checkKeys(value, path, CONDITION_KEYS, report);
-  const missing = (['action', 'group', 'state'] as const).filter((key) => !Object.hasOwn(value, key));
-  if (missing.length > 0)
-    report(
-      path,
-      `missing ${list(
-        missing.map((key) => `'${key}'`),
-        'and',
-      )}`,
-      'entry',
-    );
-  let ok = missing.length === 0;
+  let ok = checkRequired(value, path, ['action', 'group', 'state'], report);
 
   const action = value['action'];
   const badAction = Object.hasOwn(value, 'action') ? actionProblem(action) : undefined;
@@ -306,7 +296,23 @@ function checkName(value: unknown, path: readonly PathSegment[], names: readonly
   return true;
 }
 
-function checkKeys(
+/** Report the keys of `required` that `value` lacks, at the entry; whether it has them all. */
+export function checkRequired(value: Record<string, unknown>, path: readonly PathSegment[], required: readonly string[], report: Report): boolean {
+  const missing = required.filter((key) => !Object.hasOwn(value, key));
+  if (missing.length > 0)
+    report(
+      path,
+      `missing ${list(
+        missing.map((key) => `'${key}'`),
+        'and',
+      )}`,
+      'entry',
+    );
+  return missing.length === 0;
+}
+
+/** Report every key of `value` that is not `allowed` (nor `ignored`), with a suggestion. */
+export function checkKeys(
   value: Record<string, unknown>,
   path: readonly PathSegment[],
   allowed: readonly string[],

@@ -8,7 +8,7 @@
  * docs/experiment-files.md#topologies for the names each kind makes.
  */
 import { suggest } from '../errors.js';
-import { isPlainObject, list, show } from '../experiment/check-description.js';
+import { checkKeys, checkRequired, isPlainObject, list, show } from '../experiment/check-description.js';
 import type { ConditionDescription, PlanHints } from '../experiment/description.js';
 import type { EntryPart, PathProblem, PathSegment } from '../experiment/description-path.js';
 import type { AttributeValue } from '../resources/attributes.js';
@@ -277,17 +277,7 @@ function expandOne(entry: unknown, path: readonly PathSegment[], report: Report)
     return undefined;
   }
   checkKeys(entry, path, TOPOLOGY_KEYS, report);
-  const missing = (['kind', 'prefix', 'node', 'link'] as const).filter((key) => !Object.hasOwn(entry, key));
-  if (missing.length > 0)
-    report(
-      path,
-      `missing ${list(
-        missing.map((key) => `'${key}'`),
-        'and',
-      )}`,
-      'entry',
-    );
-  let ok = missing.length === 0;
+  let ok = checkRequired(entry, path, ['kind', 'prefix', 'node', 'link'], report);
 
   let kind: TopologyKind | undefined;
   if (Object.hasOwn(entry, 'kind')) {
@@ -420,14 +410,6 @@ function instance(template: unknown, connect?: readonly string[]): Record<string
   if (!isPlainObject(template)) return template as Record<string, unknown>;
   const { type, ...rest } = structuredClone(template);
   return { ...(type === undefined ? {} : { type }), ...(connect ? { connect: [...connect] } : {}), ...rest };
-}
-
-function checkKeys(value: Record<string, unknown>, path: readonly PathSegment[], allowed: readonly string[], report: Report): void {
-  for (const key of Object.keys(value)) {
-    if (allowed.includes(key)) continue;
-    const hint = suggest(key, allowed);
-    report([...path, key], `unknown key '${key}'${hint || `: expected ${list(allowed, 'or')}`}`, 'key');
-  }
 }
 
 /** Where the resources of topologies come from: by name, the topology's path and whether it is a node. */
