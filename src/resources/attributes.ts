@@ -19,6 +19,17 @@ export interface AttributeSpec {
   readonly range?: readonly [number, number];
   /** Must be set before the resource is deployed. */
   readonly required?: boolean;
+  // --- flags (NEPI's Flags; `nepi types` and the JSON Schema show them) ---
+  /** Never set by the user: only the type's steps give it a value. */
+  readonly readOnly?: boolean;
+  /** Set only before the resource is deployed; this is what every attribute without `runtime` is, stated explicitly. */
+  readonly design?: boolean;
+  /** May change while the resource is STARTED (`ec.set`, SET conditions); the type's `set` step applies the change. */
+  readonly runtime?: boolean;
+  /** A secret (a password): never written to a run's files, events, logs or messages, shown as `***`. */
+  readonly credential?: boolean;
+  /** Used to choose the resource at discover (an inventory's host filters). */
+  readonly filter?: boolean;
 }
 
 /** The value a step reads of an attribute declared by `S`, when it is set. */
