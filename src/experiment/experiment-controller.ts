@@ -8,7 +8,7 @@
 import { createActor } from 'xstate';
 import type { Clock } from '../../machines/clock.js';
 import { controllerMachine, type ConditionEvent, type ControllerActor, type Failure, type Interruption } from '../../machines/controller.js';
-import type { ResourceAction, ResourceState, TryReport } from '../../machines/lifecycle.js';
+import { isResourceState, type ResourceAction, type ResourceState, type TryReport } from '../../machines/lifecycle.js';
 import type { ResourceContext, ResourceInput, ResourceStateEvent } from '../../machines/resource.js';
 import { ExperimentAbortedError, InvalidActionError } from '../errors.js';
 import type { AttributeValue } from '../resources/attributes.js';
@@ -27,7 +27,8 @@ import { runIdentity, type DeployOptions, type ExperimentControllerOptions, type
 import { recordNothing, recordRun, type Recorder } from './recorder.js';
 import { planRestore, takeOverRun } from './restore.js';
 import { runToEnd } from './run-to-end.js';
-import type { ConditionOptions } from './rules.js';
+import { shutDown } from './shutdown.js';
+import { stateProblem, type ConditionOptions } from './rules.js';
 import { Waits, type WaitOptions } from './waits.js';
 
 export type { TraceAttr, TraceOptions } from '../run/traces.js';
@@ -164,11 +165,7 @@ export class ExperimentController {
     return () => subscription.unsubscribe();
   }
 
-  /**
-   * Listen to the conditions registered with `registerCondition`: `held` when a condition's
-   * group reached its state (with the `deadline` at which its delay ends), `fired` when the
-   * action it gated was released. Returns the unsubscribe function.
-   */
+  /** Listen to the user conditions: `held` when a group reached its state (`deadline`: when the delay ends), `fired` when the action went out. Returns the unsubscribe. */
   onCondition(listener: (event: ConditionEvent) => void): () => void {
     const subscription = this.#actor.on('condition', listener);
     const report = (on: boolean) => this.#actor.getSnapshot().status === 'active' && this.#actor.send({ type: 'conditions.report', on });
@@ -211,10 +208,8 @@ export class ExperimentController {
   }
 
   /**
-   * Perform `action` on each of `guids` only once every member of `group` reached `state`,
-   * and `time` has passed since the last of them did. With `options.timeout`, give up after
-   * that long: fail the waiting resource (`onTimeout: 'fail'`, the default) or drop the
-   * condition (`'skip'`); see docs/conditions.md#condition-timeouts.
+   * Perform `action` on each of `guids` once every member of `group` reached `state` and `time` passed since the last did; with
+   * `options.timeout`, give up after that long (`onTimeout` 'fail', the default, or 'skip'): docs/conditions.md#condition-timeouts.
    */
   registerCondition(guids: Guids, action: ResourceAction, group: Guids, state: ResourceState, time: Duration = 0, options: ConditionOptions = {}): void {
     this.#assertRunning('register a condition');
@@ -259,24 +254,44 @@ export class ExperimentController {
     this.#request(guid, 'STOP');
   }
 
+  /** Resolves when every one of `guids` (default: all) reached `state` or later (a non-critical failure counts, but not for RELEASED). */
+  wait(guids: Guids | undefined, state: ResourceState): Promise<void> {
+    if (!isResourceState(state)) throw new InvalidActionError(`cannot wait: ${stateProblem(state)!}`);
+    const released = state === 'RELEASED';
+    return this.#waits.wait(guids, state, released ? ({ strict: true, deployedOnly: false } satisfies WaitOptions) : {});
+  }
+
   /** Resolves when every one of `guids` (default: all) is READY or later. */
   waitDeployed(guids?: Guids): Promise<void> {
-    return this.#waits.wait(guids, 'READY');
+    return this.wait(guids, 'READY');
   }
 
   /** Resolves when every one of `guids` (default: all) is STARTED or later. */
   waitStarted(guids?: Guids): Promise<void> {
-    return this.#waits.wait(guids, 'STARTED');
+    return this.wait(guids, 'STARTED');
   }
 
   /** Resolves when every one of `guids` (default: all) is STOPPED, FINISHED, FAILED or RELEASED. */
   waitFinished(guids?: Guids): Promise<void> {
-    return this.#waits.wait(guids, 'STOPPED');
+    return this.wait(guids, 'STOPPED');
   }
 
   /** Resolves when every one of `guids` (default: all) is RELEASED. */
   waitReleased(guids?: Guids): Promise<void> {
-    return this.#waits.wait(guids, 'RELEASED', { strict: true, deployedOnly: false } satisfies WaitOptions);
+    return this.wait(guids, 'RELEASED');
+  }
+
+  /** The guids of the resources connected to `guid`, in connection order; with `type` (a name or a pattern such as `linux::*`), only those of that type. */
+  getConnected(guid: string, type?: string): string[] {
+    return this.#model
+      .record(guid)
+      .connections(type)
+      .map((record) => record.guid);
+  }
+
+  /** The guids of every resource of `type` (a name or a pattern such as `netns::*` or `a|b`), in registration order. */
+  getResourcesByType(type: string): string[] {
+    return this.#model.resources(type).map((record) => record.guid);
   }
 
   /** The resources that end by themselves (a `run` step that finishes, or STOP conditions); the others run until released. */
@@ -320,24 +335,15 @@ export class ExperimentController {
     await done;
   }
 
-  /**
-   * Release everything, stop every actor, dispose of the backends' sessions and write
-   * `summary.json` and the timeline (`timeline.html`, `timeline.svg`). Calls after the first
-   * (even while it runs) share its outcome; returns the summary.
-   */
+  /** Release everything, stop every actor, dispose of the sessions, write `summary.json` and the timeline; later calls share the outcome (shutdown.ts). */
   shutdown(): Promise<RunSummary> {
-    this.#shutdown ??= (async () => {
-      let addresses: Record<string, readonly string[]> = {}; // as the nodes had them, before their links go
-      if (this.#actor.getSnapshot().status === 'active') {
-        addresses = this.#model.addresses();
-        await this.release();
-        this.#actor.send({ type: 'shutdown' });
-      }
-      const problems = await this.#model.sessions.disposeAll();
-      const complete = { ...this.summary(), ...(Object.keys(addresses).length > 0 ? { addresses } : {}), ...(problems.length > 0 ? { problems } : {}) };
-      await this.#recorder.close(complete);
-      return complete;
-    })();
+    this.#shutdown ??= shutDown({
+      actor: this.#actor,
+      model: this.#model,
+      recorder: this.#recorder,
+      release: () => this.release(),
+      summary: () => this.summary(),
+    });
     return this.#shutdown;
   }
 
@@ -363,11 +369,7 @@ export class ExperimentController {
     return this.#model.traced(guid, name).traceEnabled(name);
   }
 
-  /**
-   * Read trace `name` of `guid`: its whole content ('all', the default), `block` bytes at
-   * block index `offset` ('stream'), its file path ('path') or its size in bytes ('size').
-   * A trace not written yet reads as empty.
-   */
+  /** Read trace `name` of `guid`: all of it (default), `block` bytes at block `offset` ('stream'), its 'path' or 'size'; unwritten reads as empty. */
   trace(guid: string, name: string, options: TraceOptions & { attr: 'size' }): Promise<number>;
   trace(guid: string, name: string, options?: TraceOptions): Promise<string>;
   async trace(guid: string, name: string, options: TraceOptions = {}): Promise<string | number> {
