@@ -28,6 +28,7 @@ import { within } from '../time/race.js';
 import { checkExperiment } from './check-description.js';
 import type { ExperimentFileDescription } from './description.js';
 import type { ResourceRecord } from './resource-record.js';
+import type { ExperimentControllerOptions, ResumeOptions } from './options.js';
 import { assertNoLiveController, writeControllerRecord } from '../run/controller-record.js';
 
 /** The `{"kind":"resume"}` line appended to events.ndjson when a run is resumed. */
@@ -66,12 +67,14 @@ interface Recorded {
 /**
  * Take over the run in `runDir` for a resume: read what it recorded, check that no other
  * controller drives it, record this process as its controller, and check its experiment as
- * a description. Returns where the run lives (its localDir, expId and runId) too.
+ * a description. Returns the options its new controller is made with too: where the run
+ * lives (its localDir, expId and runId), when it started, and `options`' clock and inspector.
  */
 export function takeOverRun(
   runDir: string,
   registry: TypeRegistry,
-): { recorded: RecordedRun; description: ExperimentFileDescription; where: { localDir: string; expId: string; runId: string } } {
+  options: Pick<ResumeOptions, 'clock' | 'inspect'>,
+): { recorded: RecordedRun; description: ExperimentFileDescription; options: ExperimentControllerOptions } {
   const dir = resolve(runDir);
   const recorded = readRecordedRun(dir);
   assertNoLiveController(dir);
@@ -81,7 +84,10 @@ export function takeOverRun(
   const checked = checkExperiment(recorded.description, registry);
   const [problem] = checked.problems;
   if (problem) throw new NepiError(`${resolve(dir, 'experiment.json')}: ${problem.problem}`);
-  return { recorded, description: checked.description, where: { localDir: dirname(dirname(dir)), expId: basename(dirname(dir)), runId: basename(dir) } };
+  const where = { localDir: dirname(dirname(dir)), expId: basename(dirname(dir)), runId: basename(dir) };
+  const { clock, inspect } = options;
+  const made = { ...where, registry, startedAt: recorded.startedAt, ...(clock ? { clock } : {}), ...(inspect ? { inspect } : {}) };
+  return { recorded, description: checked.description, options: made };
 }
 
 /** How long a type's reattach may take (real time) before the resource counts as gone. */
