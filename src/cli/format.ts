@@ -66,6 +66,16 @@ export function formatSummary(summary: RunSummary, options: SummaryFormat = {}):
     const specs = options.resultSpecs ?? registeredResults;
     for (const [name, { type, results }] of measured) lines.push(`  ${name}: ${formatResults(results!, specs(type))}`);
   }
+  const changed = Object.entries(summary.resources).filter(([, r]) => r.changes !== undefined);
+  if (changed.length > 0) {
+    lines.push('changes:');
+    const start = runStart(summary);
+    for (const [name, { changes }] of changed) {
+      for (const { name: attribute, value, previous, time } of changes!) {
+        lines.push(`  ${name}: ${attribute} ${formatValue(previous)} -> ${formatValue(value)} at +${formatElapsed(time - start)}`);
+      }
+    }
+  }
   const addresses = Object.entries(summary.addresses ?? {});
   if (addresses.length > 0) {
     lines.push('addresses:');
@@ -74,6 +84,10 @@ export function formatSummary(summary: RunSummary, options: SummaryFormat = {}):
   if (count > 0) lines.push('recap:', ...formatRecap(summary, color));
   lines.push(`run directory: ${summary.runDir}`);
   return lines.join('\n');
+}
+
+function formatValue(value: unknown): string {
+  return value === undefined ? '(unset)' : typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** When the run's first resource was registered (clock time), or 0 without resources. */

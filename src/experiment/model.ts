@@ -378,9 +378,9 @@ export class ExperimentModel implements ExperimentView {
   summarise(info: (guid: string) => ResourceInfo): RunSummary['resources'] {
     const resources: Record<string, RunSummary['resources'][string]> = {};
     for (const record of this.#records.values()) {
-      const { type, state, times } = info(record.guid);
+      const { type, state, times, changes } = info(record.guid);
       const results = record.measured();
-      resources[record.guid] = { type, state, times, ...(results ? { results } : {}) };
+      resources[record.guid] = { type, state, times, ...(results ? { results } : {}), ...(changes ? { changes } : {}) };
     }
     return resources;
   }

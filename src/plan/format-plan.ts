@@ -24,6 +24,12 @@ export function formatPlan(plan: ExperimentPlan): string {
   const count = plan.resources.length;
   const lines = [`plan of ${plan.expId} (${count} resource${count === 1 ? '' : 's'}), times from the start of the deployment:`, ''];
   lines.push(line(header), ...rows.map(line), '');
+  const changes = plan.resources.flatMap((r) => (r.changes ?? []).map((change) => ({ guid: r.guid, ...change })));
+  if (changes.length > 0) {
+    lines.push('changes (SET conditions):');
+    for (const { guid, name, value, time } of changes.sort((a, b) => a.time - b.time)) lines.push(`  ${at(time)}  ${guid}: ${name} -> ${JSON.stringify(value)}`);
+    lines.push('');
+  }
   if (plan.stuck.length > 0) {
     const failed = plan.stuck.filter((s) => s.cause !== undefined);
     lines.push(

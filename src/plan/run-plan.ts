@@ -4,6 +4,7 @@
  * released, and how long the whole takes. The file is first checked exactly as `validate`
  * checks it, so a condition that can never hold is the same error, with the same message.
  */
+import type { AttributeChangeRecord } from '../../machines/resource.js';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { stateRank, type ResourceState, type StepName } from '../../machines/lifecycle.js';
@@ -33,6 +34,8 @@ export interface ResourcePlan {
   readonly end: number | undefined;
   readonly endState: ResourceState | undefined;
   readonly released: number | undefined;
+  /** The runtime attribute changes its SET conditions make, when and to what; absent when none. */
+  readonly changes?: readonly AttributeChangeRecord[];
 }
 
 export interface ExperimentPlan {
@@ -144,7 +147,7 @@ export async function runPlan(ec: ExperimentController, clock: VirtualClock, fil
   offCondition();
 
   const resources = ec.resources.map((guid): ResourcePlan => {
-    const { type, state, times } = ec.getResource(guid);
+    const { type, state, times, changes } = ec.getResource(guid);
     const end = (['FINISHED', 'STOPPED', 'FAILED'] as const).find((s) => times[s] !== undefined);
     return {
       guid,
@@ -157,6 +160,7 @@ export async function runPlan(ec: ExperimentController, clock: VirtualClock, fil
       end: end === undefined ? undefined : times[end],
       endState: end,
       released: times.RELEASED,
+      ...(changes ? { changes } : {}),
     };
   });
   const total = Math.max(0, ...events.map((event) => event.time), ...conditions.map((record) => record.time));

@@ -1,5 +1,6 @@
 /** What a run ends with: `summary.json`, also printed by `nepi run` and `nepi show`. */
 import type { ResourceState } from '../../machines/lifecycle.js';
+import type { AttributeChangeRecord } from '../../machines/resource.js';
 import type { Failure, Interruption } from '../../machines/controller.js';
 import type { ExperimentStatus } from '../experiment/options.js';
 import { describeCause } from '../errors.js';
@@ -37,6 +38,8 @@ export interface RunSummary {
         readonly times: Partial<Record<ResourceState, number>>;
         /** What the resource measured (StepContext.results), when it measured anything. */
         readonly results?: Readonly<Record<string, unknown>>;
+        /** The runtime attribute changes applied while it was STARTED (`ec.set`, SET conditions), in order; absent when none was. */
+        readonly changes?: readonly AttributeChangeRecord[];
       }
     >
   >;

@@ -9,6 +9,28 @@ describe('nepi plan FILE', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
+  it('shows when SET conditions change attributes, and draws them in the timeline', async () => {
+    const folder = tempFolder();
+    cleanups.push(folder.cleanup);
+    folder.write('set.yaml', [
+      'expId: setplan',
+      'resources:',
+      '  n: { type: dummy::Node }',
+      '  a: { type: dummy::Application, connect: [n], attributes: { runTime: 5s, startTime: 1s } }',
+      '  b:',
+      '    type: dummy::Application',
+      '    connect: [n]',
+      '    attributes: { runTime: 5s, rate: 1mbit }',
+      '    conditions:',
+      '      - { action: SET, attribute: rate, value: 2mbit, group: [a], state: STARTED, time: 2s }',
+    ]);
+    const result = await nepi(['plan', 'set.yaml'], { cwd: folder.dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('changes (SET conditions):\n  3s  b: rate -> "2mbit"\n');
+    const svg = parseXml(readFileSync(join(folder.dir, 'nepi-runs', 'setplan', 'plan', 'timeline.svg'), 'utf8'));
+    expect(byKind(svg, 'arrow')).toHaveLength(1);
+  });
+
   it('prints the predicted start and end of every resource and the total, and writes the predicted timeline', async () => {
     const folder = tempFolder();
     cleanups.push(folder.cleanup);

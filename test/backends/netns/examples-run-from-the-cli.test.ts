@@ -67,4 +67,26 @@ describe('the netns examples', () => {
     expect(mbit).toBeGreaterThan(0.9);
     expect(mbit).toBeLessThan(1.1);
   });
+
+  it('set-rate: a SET condition changes the link from 1mbit to 4mbit mid-run; the throughput follows', async () => {
+    const result = await nepi(['run', join(EXAMPLES, 'set-rate.yaml'), '--local-dir', dir.path]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const runDir = runDirOf('set-rate');
+    const output = readFileSync(join(runDir, 'server', 'stdout'), 'utf8');
+    const rate = (window: string) => Number(new RegExp(`${window}: ([\\d.]+) Mbit/s`).exec(output)?.[1]);
+    console.log(`set-rate: ${rate('before')} Mbit/s before, ${rate('after')} Mbit/s after the change to 4mbit`);
+    expect(rate('before')).toBeGreaterThan(0.85);
+    expect(rate('before')).toBeLessThan(1.15);
+    expect(rate('after')).toBeGreaterThan(3.0);
+    expect(rate('after')).toBeLessThan(4.8);
+    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as RunSummary;
+    const { link, client } = summary.resources as Record<string, RunSummary['resources'][string]>;
+    expect(link!.changes).toHaveLength(1);
+    expect(link!.changes![0]).toMatchObject({ name: 'rate', previous: '1mbit', value: '4mbit' });
+    // 3 s after the client started, by the controller's clock
+    expect(link!.changes![0]!.time - client!.times.STARTED!).toBeGreaterThanOrEqual(3000);
+    expect(link!.changes![0]!.time - client!.times.STARTED!).toBeLessThan(5000);
+    expect(result.stdout).toMatch(/changes:\n {2}link: rate 1mbit -> 4mbit at \+\d+\.\d+s\n/);
+  });
 });
