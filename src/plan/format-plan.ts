@@ -27,7 +27,8 @@ export function formatPlan(plan: ExperimentPlan): string {
   const changes = plan.resources.flatMap((r) => (r.changes ?? []).map((change) => ({ guid: r.guid, ...change })));
   if (changes.length > 0) {
     lines.push('changes (SET conditions):');
-    for (const { guid, name, value, time } of changes.sort((a, b) => a.time - b.time)) lines.push(`  ${at(time)}  ${guid}: ${name} -> ${JSON.stringify(value)}`);
+    for (const { guid, name, value, time } of changes.sort((a, b) => a.time - b.time))
+      lines.push(`  ${at(time)}  ${guid}: ${name} -> ${JSON.stringify(value)}`);
     lines.push('');
   }
   if (plan.stuck.length > 0) {

@@ -33,7 +33,8 @@ const cases: [string, string[], (lines: string[]) => string][] = [
   [
     'an unknown key',
     client('{ action: START, group: server, state: STARTED, after: 1s }'),
-    (l) => `${at(l, 8, 'after')}: resources.client.conditions[0].after: unknown key 'after': expected action, attribute, value, group, state, time, timeout or onTimeout`,
+    (l) =>
+      `${at(l, 8, 'after')}: resources.client.conditions[0].after: unknown key 'after': expected action, attribute, value, group, state, time, timeout or onTimeout`,
   ],
   [
     'a misspelt key',
