@@ -41,7 +41,8 @@ export class ExperimentController {
   /** `<localDir>/<expId>/<runId>`, absolute: where this run's files go. */
   readonly runDir: string;
   readonly clock: Clock;
-  readonly #registry: TypeRegistry;
+  /** Where this controller looks resource types up by name (its options' `registry`). */
+  readonly registry: TypeRegistry;
   readonly #actor: ControllerActor;
   readonly #model: ExperimentModel;
   readonly #recorder: Recorder;
@@ -54,7 +55,7 @@ export class ExperimentController {
     ({ expId: this.expId, runId: this.runId, localDir: this.localDir, runDir: this.runDir } = runIdentity(options));
     this.#startedAt = options.startedAt ?? new Date();
     this.clock = options.clock ?? realClock;
-    this.#registry = options.registry ?? defaultRegistry;
+    this.registry = options.registry ?? defaultRegistry;
     const run = new RunDirectory(this.runDir);
     const recording = options.record ?? true;
     this.#actor = createActor(controllerMachine, {
@@ -109,11 +110,10 @@ export class ExperimentController {
    * deployment; `run()` takes it to its end. See docs/reliability.md and restore.ts.
    */
   static async resume(runDir: string, options: ResumeOptions = {}): Promise<ExperimentController> {
-    const registry = options.registry ?? defaultRegistry;
-    const { recorded, description, where } = takeOverRun(runDir, registry);
+    const { recorded, description, where } = takeOverRun(runDir, options.registry ?? defaultRegistry);
     const ec = ExperimentController.fromDescription(description, {
       ...where,
-      registry,
+      registry: options.registry ?? defaultRegistry,
       startedAt: recorded.startedAt,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.inspect ? { inspect: options.inspect } : {}),
@@ -182,7 +182,7 @@ export class ExperimentController {
   /** Register a resource of `type` (a registered name or a type object); returns its guid. */
   registerResource(type: string | ResourceType, attributes: Readonly<Record<string, unknown>> = {}, options: { name?: string } = {}): string {
     this.#assertRunning('register a resource');
-    const record = this.#model.addResource(typeof type === 'string' ? this.#registry.get(type) : type, attributes, options.name);
+    const record = this.#model.addResource(typeof type === 'string' ? this.registry.get(type) : type, attributes, options.name);
     const { guid } = record;
     const input: ResourceInput = { guid, type: record.type, plan: (step) => record.runs(step), now: () => this.clock.now(), handle: record };
     const actor = createActor(resourceLogic(record.resourceType), { parent: this.#actor, id: guid, input });
