@@ -194,7 +194,7 @@ program
   });
 
 // the commands that read experiment files load types modules too (docs/resource-types.md#types-modules)
-for (const name of ['run', 'validate', 'plan', 'graph', 'show']) addTypesOption(program.commands.find((command) => command.name() === name)!);
+for (const name of ['run', 'validate', 'plan', 'graph', 'show', 'resume']) addTypesOption(program.commands.find((command) => command.name() === name)!);
 
 addExamples(program);
 

@@ -1,6 +1,6 @@
 /**
  * `--types MODULE` and `NEPI_TYPES_PATH`: the types modules a command loads besides those its
- * experiment file names (see docs/cli.md#resource-types-of-your-own).
+ * experiment file names (see docs/cli.md#types-of-your-own-types-modules).
  */
 import type { Command } from 'commander';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';

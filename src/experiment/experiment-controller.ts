@@ -77,7 +77,7 @@ export class ExperimentController {
       onTry: (report) => this.#actor.send({ type: 'step.try', report }),
     });
     this.#recorder = recording
-      ? recordRun(this.#actor, run, { describe: () => this.describe(), typeOf: (guid) => this.#model.resource(guid)?.type })
+      ? recordRun(this.#actor, run, { describe: () => this.describe(), typeOf: (guid) => this.#model.resource(guid)?.type, registry: this.registry })
       : recordNothing(run);
     this.#waits = new Waits(this.#actor, this.#model);
     this.#actor.start();
@@ -110,10 +110,10 @@ export class ExperimentController {
    * deployment; `run()` takes it to its end. See docs/reliability.md and restore.ts.
    */
   static async resume(runDir: string, options: ResumeOptions = {}): Promise<ExperimentController> {
-    const { recorded, description, where } = takeOverRun(runDir, options.registry ?? defaultRegistry);
+    const { recorded, description, where, registry } = await takeOverRun(runDir, options.registry ?? defaultRegistry);
     const ec = ExperimentController.fromDescription(description, {
       ...where,
-      registry: options.registry ?? defaultRegistry,
+      registry,
       startedAt: recorded.startedAt,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.inspect ? { inspect: options.inspect } : {}),
