@@ -66,6 +66,19 @@ describe('types modules', () => {
     expect(result.stdout).toMatch(/s\s+my::Sleeper/);
   });
 
+  it("finds the file's types in every run of a campaign, and in graph and show --expanded", async () => {
+    const campaign = await nepi(['run', join('exp', 'exp.yaml'), '--runs', '2', '--local-dir', 'campaign-runs'], { cwd: dir });
+    expect(campaign.stderr).toBe('');
+    expect(campaign.code).toBe(0);
+    expect(campaign.stdout).toMatch(/run 2: ok/);
+    const graph = await nepi(['graph', join('exp', 'exp.yaml')], { cwd: dir });
+    expect(graph.code).toBe(0);
+    expect(graph.stdout).toContain('my::Sleeper');
+    const shown = await nepi(['show', '--expanded', 'flag.yaml', '--types', 'types/sleeper.mjs'], { cwd: dir });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('  s:\n    type: my::Sleeper\n');
+  });
+
   it('loads a module named twice (in the file and with --types) once', async () => {
     const result = await nepi(['validate', join('exp', 'exp.yaml'), '--types', join(dir, 'types', 'sleeper.mjs')], { cwd: dir });
     expect(result.stderr).toBe('');
