@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { defineBackend, defineResourceType, TypeRegistry } from '../../src/index.js';
 
-const backend = defineBackend({ name: 'lab', open: () => ({}), cleaners: [{ backend: 'lab', clean: () => ({ removed: [], failed: [] }) }] });
+const nothing = () => Promise.resolve({ removed: [], problems: [] });
+const backend = defineBackend({ name: 'lab', open: () => ({}), cleaners: [{ backend: 'lab', cleanRun: nothing, cleanAll: nothing }] });
 const Probe = defineResourceType({ type: 'lab::Probe', help: 'A probe.', backend });
 const Other = defineResourceType({ type: 'lab::Other', help: 'Another.' });
 
