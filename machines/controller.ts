@@ -21,8 +21,8 @@ import type { Clock } from './clock.js';
 import { ConditionIndex, type ConditionTimeout, type Gate, type OnTimeout, type Watch } from './conditions/condition-index.js';
 import { ConditionTimeoutError } from './conditions/condition-timeout-error.js';
 import { MinHeap } from './heap.js';
-import { STATE_ORDER, stateRank, type ResourceAction, type ResourceState, type StepName, type TryReport } from './lifecycle.js';
-import type { ResourceStateEvent, RestoredResource } from './resource.js';
+import { STATE_ORDER, stateRank, type ConditionAction, type ResourceAction, type ResourceState, type StepName, type TryReport } from './lifecycle.js';
+import type { ResourceChangedEvent, ResourceStateEvent, RestoredResource } from './resource.js';
 
 export interface ControllerInput {
   readonly clock: Pick<Clock, 'now'>;
@@ -42,7 +42,10 @@ export interface ConditionEvent {
   type: 'condition';
   event: ConditionEventKind;
   guid: string;
-  action: ResourceAction;
+  action: ConditionAction;
+  /** For SET: the attribute and the value it takes. */
+  attribute?: string;
+  value?: unknown;
   group: readonly string[];
   state: ResourceState;
   delay: number;
@@ -111,7 +114,9 @@ export type ControllerEvent =
   | {
       type: 'condition.add';
       targets: readonly string[];
-      action: ResourceAction;
+      action: ConditionAction;
+      /** For SET: the attribute and its value (checked already). */
+      set?: { readonly name: string; readonly value: unknown };
       members: readonly string[];
       state: ResourceState;
       delay: number;
@@ -129,6 +134,9 @@ export type ControllerEvent =
       at?: number;
     }
   | { type: 'request'; guid: string; action: 'START' | 'STOP' }
+  /** `ec.set` of a runtime attribute of a STARTED resource: its `set` step applies it now. */
+  | { type: 'set'; guid: string; name: string; value: unknown }
+  | ResourceChangedEvent
   | { type: 'release'; guids: readonly string[] }
   | {
       type: 'watch.add';
@@ -181,6 +189,7 @@ export interface RestoreEvent {
 /** Emitted for whoever embeds the controller (waits, event log, live views). */
 export type ControllerEmitted =
   | ResourceStateEvent
+  | ResourceChangedEvent
   | ConditionEvent
   /** `deploy` was taken: the first one starts the run's records. */
   | { type: 'deployed'; guids: readonly string[]; group: string }
@@ -192,7 +201,15 @@ export type ControllerEmitted =
 
 /** The part of `enqueueActions`' enqueuer that dispatching uses. */
 interface Enqueue {
-  sendTo(actor: AnyActorRef, event: { type: ResourceAction } | { type: 'FAIL'; error: unknown } | { type: 'HALT' } | { type: 'gates.fire' }): void;
+  sendTo(
+    actor: AnyActorRef,
+    event:
+      | { type: ResourceAction }
+      | { type: 'SET'; name: string; value: unknown }
+      | { type: 'FAIL'; error: unknown }
+      | { type: 'HALT' }
+      | { type: 'gates.fire' },
+  ): void;
   cancel(id: string): void;
   raise(event: { type: 'deadline' }, options: { id: string; delay: number }): void;
   emit(event: ConditionEvent): void;
@@ -244,12 +261,15 @@ function fire(context: ControllerContext, enqueue: Enqueue, gate: Gate): void {
   gate.status = 'fired';
   if (context.report.conditions) reportFired(context, enqueue, gate);
   const actor = context.actors.get(gate.guid);
-  if (actor) enqueue.sendTo(actor, { type: gate.action });
+  if (!actor) return;
+  if (gate.set) enqueue.sendTo(actor, { type: 'SET', name: gate.set.name, value: gate.set.value });
+  else enqueue.sendTo(actor, { type: gate.action as ResourceAction });
 }
 
 function conditionEvent(event: ConditionEventKind, gate: Gate, w: Watch, time: number): ConditionEvent {
   const deadline = w.reachedAt + w.delay;
-  return { type: 'condition', event, guid: gate.guid, action: gate.action, group: w.members, state: w.state, delay: w.delay, time, deadline };
+  const set = gate.set ? { attribute: gate.set.name, value: gate.set.value } : {};
+  return { type: 'condition', event, guid: gate.guid, action: gate.action, ...set, group: w.members, state: w.state, delay: w.delay, time, deadline };
 }
 
 /** Report the user conditions that started to hold since the last report (collected by the index). */
@@ -349,18 +369,23 @@ export const controllerMachine = setup({
     },
     addCondition: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'condition.add') return;
-      const w = context.index.watch(event.members, event.state, { kind: 'condition', delay: event.delay });
+      const { index } = context;
+      const w = index.watch(event.members, event.state, { kind: 'condition', delay: event.delay });
       const timeout = event.timeout ? { timeout: event.timeout, onTimeout: event.onTimeout ?? 'fail' } : undefined;
-      for (const guid of event.targets) context.index.attach(w, guid, event.action, timeout);
+      const set = event.set;
+      const gates = event.targets.map((guid) => (set ? index.addSet(guid, set.name, set.value) : index.gate(guid, event.action as ResourceAction)));
+      for (const gate of gates) index.attachTo(w, gate, timeout);
       if (context.report.conditions && w.satisfied) {
         // held from the start: the index saw it before any gate was attached
-        context.index.held.length = 0;
-        for (const guid of event.targets) enqueue.emit(conditionEvent('held', context.index.gate(guid, event.action), w, w.reachedAt));
+        index.held.length = 0;
+        for (const gate of gates) enqueue.emit(conditionEvent('held', gate, w, w.reachedAt));
       }
-      // deployed resources with STOP conditions stop on their own, as at deploy
+      // deployed resources with STOP conditions stop on their own, as at deploy; a SET on one is asked for at once
       const opened: Gate[] = [];
-      if (event.action === 'STOP') {
-        for (const guid of event.targets) if (context.index.get(guid).deployed) opened.push(...context.index.request(guid, 'STOP', context.now()));
+      for (const gate of gates) {
+        if (!index.get(gate.guid).deployed) continue;
+        if (gate.set) opened.push(...index.requestSet(gate, context.now()));
+        else if (gate.action === 'STOP') opened.push(...index.request(gate.guid, 'STOP', context.now()));
       }
       // a condition added to an action already requested: its timeout starts now
       if (opened.length > 0 || context.index.startedTimeouts.length > 0) dispatch(context, enqueue, self, opened);
@@ -387,6 +412,14 @@ export const controllerMachine = setup({
     request: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'request') return;
       dispatch(context, enqueue, self, context.index.request(event.guid, event.action, context.now()));
+    }),
+    set: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'set') return;
+      const actor = context.actors.get(event.guid);
+      if (actor) enqueue.sendTo(actor, { type: 'SET', name: event.name, value: event.value });
+    }),
+    reportChange: enqueueActions(({ event, enqueue }) => {
+      if (event.type === 'resource.changed') enqueue.emit(event);
     }),
     release: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'release') return;
@@ -517,6 +550,7 @@ export const controllerMachine = setup({
     'gates.fire': { actions: 'fireBatch' },
     'conditions.report': { actions: 'setReport' },
     'step.try': { actions: 'reportTry' },
+    'resource.changed': { actions: 'reportChange' },
     shutdown: { target: '.released' },
   },
   states: {
@@ -527,6 +561,7 @@ export const controllerMachine = setup({
         'condition.add': { actions: 'addCondition' },
         deploy: { actions: 'deploy' },
         request: { actions: 'request' },
+        set: { actions: 'set' },
         restore: [{ guard: 'restoresAbort', target: 'aborted', actions: 'restore' }, { actions: 'restore' }],
         interrupt: { actions: 'recordInterrupt' },
       },

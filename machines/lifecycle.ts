@@ -42,6 +42,12 @@ export type ResourceAction = (typeof ResourceAction)[keyof typeof ResourceAction
 
 export const ACTIONS: readonly ResourceAction[] = ['DEPLOY', 'START', 'STOP', 'RELEASE'];
 
+/**
+ * What a condition holds back: an action, or SET (give an attribute a value while the
+ * resource is STARTED: NEPI's `set_with_conditions`).
+ */
+export type ConditionAction = ResourceAction | 'SET';
+
 export function isResourceAction(value: unknown): value is ResourceAction {
   return typeof value === 'string' && (ACTIONS as readonly string[]).includes(value);
 }
@@ -49,8 +55,10 @@ export function isResourceAction(value: unknown): value is ResourceAction {
 /**
  * The steps a resource type may implement. `run` is the long-running part of STARTED: it
  * resolves when the resource finished by itself and rejects when it failed while running.
+ * `set` applies a change of a `runtime` attribute while STARTED (`ec.set`, a SET condition);
+ * a type without it allows no change at run time.
  */
-export const STEPS = ['discover', 'provision', 'deploy', 'start', 'run', 'stop', 'release'] as const;
+export const STEPS = ['discover', 'provision', 'deploy', 'start', 'run', 'set', 'stop', 'release'] as const;
 export type StepName = (typeof STEPS)[number];
 
 /** One try of one step, as reported in events.ndjson (`"kind": "try"`) and by `ec.onTry`. */

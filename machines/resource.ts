@@ -14,6 +14,11 @@
  * reported as a `resource.state` event, emitted and sent to the parent actor when there is one.
  * The states where something is in progress (a step runs, a resume is pending) are tagged
  * `busy`: `snapshot.hasTag('busy')`.
+ *
+ * While STARTED, `SET` changes a `runtime` attribute: the `set` step runs as a spawned child
+ * (`set.N`), beside `run`, which goes on. When it is done the change is kept in
+ * `context.changes` and reported (`resource.changed`); when it fails the resource fails at
+ * step `set`. A SET outside STARTED is not taken.
  */
 import { assign, enqueueActions, fromPromise, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import type { ResourceState, StepName, StepPlan } from './lifecycle.js';
@@ -23,6 +28,22 @@ export interface StepInput {
   readonly guid: string;
   readonly step: StepName;
   readonly handle: unknown;
+  /** For the `set` step: the attribute and the value it takes. */
+  readonly change?: { readonly name: string; readonly value: unknown };
+}
+
+/** A change of a runtime attribute, as the `set` step applied it (its output). */
+export interface AttributeChange {
+  readonly name: string;
+  readonly value: unknown;
+  /** The value before. */
+  readonly previous: unknown;
+}
+
+/** A change applied, as kept in `context.changes` and reported to the controller. */
+export interface AttributeChangeRecord extends AttributeChange {
+  /** Clock time at which the `set` step ended. */
+  readonly time: number;
 }
 
 export interface ResourceInput {
@@ -61,6 +82,10 @@ export interface ResourceContext extends ResourceInput {
   times: Partial<Record<ResourceState, number>>;
   error?: unknown;
   failedStep?: StepName;
+  /** The runtime attribute changes applied, in order; absent until the first. */
+  changes?: readonly AttributeChangeRecord[];
+  /** How many `set` steps were spawned (their ids: `set.1`, `set.2`...); absent until the first. */
+  sets?: number;
 }
 
 export type ResourceEvent =
@@ -68,6 +93,8 @@ export type ResourceEvent =
   | { type: 'START' }
   | { type: 'STOP' }
   | { type: 'RELEASE' }
+  /** While STARTED: give runtime attribute `name` the value `value` (checked already) through the `set` step. */
+  | { type: 'SET'; name: string; value: unknown }
   /**
    * Fail for a reason outside the resource: before READY, its dependency failed; at READY or
    * STARTED, a condition on its START or STOP timed out (`onTimeout: fail`).
@@ -92,6 +119,16 @@ export interface ResourceStateEvent {
   time: number;
   step?: StepName;
   error?: unknown;
+}
+
+/** A change applied, sent to the controller (and emitted). */
+export interface ResourceChangedEvent {
+  type: 'resource.changed';
+  guid: string;
+  name: string;
+  value: unknown;
+  previous: unknown;
+  time: number;
 }
 
 /** Placeholder step: a type that runs a step must provide its logic. */
@@ -122,7 +159,7 @@ export const resourceMachine = setup({
     context: {} as ResourceContext,
     input: {} as ResourceInput,
     events: {} as ResourceEvent,
-    emitted: {} as ResourceStateEvent,
+    emitted: {} as ResourceStateEvent | ResourceChangedEvent,
     tags: {} as 'busy',
   },
   actors: {
@@ -133,6 +170,9 @@ export const resourceMachine = setup({
     run: missingStep,
     stop: missingStep,
     release: missingStep,
+    set: fromPromise<AttributeChange, StepInput>(async ({ input }) => {
+      throw new Error(`resource '${input.guid}' has no logic for step 'set'`);
+    }),
   },
   guards: {
     has: ({ context }, { step }: { step: StepName }) => context.plan(step),
@@ -151,6 +191,22 @@ export const resourceMachine = setup({
         times: { ...restore.times },
         ...(restore.failedStep !== undefined ? { failedStep: restore.failedStep, error: restore.error } : {}),
       };
+    }),
+    spawnSet: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'SET') return;
+      const sets = (context.sets ?? 0) + 1;
+      enqueue.assign({ sets });
+      const input: StepInput = { guid: context.guid, step: 'set', handle: context.handle, change: { name: event.name, value: event.value } };
+      enqueue.spawnChild('set', { id: `set.${sets}`, input });
+    }),
+    recordChange: enqueueActions(({ context, event, enqueue, self }) => {
+      const change = (event as unknown as { output?: AttributeChange }).output;
+      if (!change) return;
+      const time = context.now();
+      enqueue.assign({ changes: [...(context.changes ?? []), { ...change, time }] });
+      const report: ResourceChangedEvent = { type: 'resource.changed', guid: context.guid, ...change, time };
+      enqueue.emit(report);
+      if (self._parent) enqueue.sendParent(report);
     }),
     recordAwayFailure: assign(({ context }) => ({
       failedStep: 'run' as const,
@@ -186,7 +242,12 @@ export const resourceMachine = setup({
         }
       : { ...input, state: 'NEW', times: { NEW: input.now() } },
   initial: 'NEW',
-  on: { RELEASE: [{ guard: has('release'), target: '.releasing' }, { target: '.RELEASED' }] },
+  on: {
+    RELEASE: [{ guard: has('release'), target: '.releasing' }, { target: '.RELEASED' }],
+    // a `set` step that ends after STARTED was left: its change is kept; its failure no longer matters
+    'xstate.done.actor.set.*': { actions: 'recordChange' },
+    'xstate.error.actor.set.*': {},
+  },
   states: {
     NEW: {
       always: { guard: 'restored', target: 'restoring' },
@@ -247,7 +308,13 @@ export const resourceMachine = setup({
         },
       },
       // FAIL: its STOP condition timed out (onTimeout: fail)
-      on: { STOP: [{ guard: has('stop'), target: 'stopping' }, { target: 'STOPPED' }], HALT: 'halted', FAIL: failed('stop') },
+      on: {
+        STOP: [{ guard: has('stop'), target: 'stopping' }, { target: 'STOPPED' }],
+        HALT: 'halted',
+        FAIL: failed('stop'),
+        SET: { actions: 'spawnSet' },
+        'xstate.error.actor.set.*': failed('set'),
+      },
     },
     stopping: {
       tags: 'busy',

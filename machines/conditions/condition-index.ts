@@ -7,7 +7,7 @@
  * member, so a state change touches only the watches on that resource: its cost does not grow
  * with the size of the experiment. Nothing here does I/O or reads a clock; times come in.
  */
-import { stateRank, type ResourceAction, type ResourceState } from '../lifecycle.js';
+import { stateRank, type ConditionAction, type ResourceAction, type ResourceState } from '../lifecycle.js';
 
 export type WatchKind = 'condition' | 'barrier' | 'dependency' | 'release-order' | 'wait';
 
@@ -54,7 +54,9 @@ export interface ConditionTimeout {
 
 export interface Gate {
   readonly guid: string;
-  readonly action: ResourceAction;
+  readonly action: ConditionAction;
+  /** For SET: the attribute and the value it takes (checked already). */
+  readonly set?: { readonly name: string; readonly value: unknown };
   requested: boolean;
   /** Conditions not yet satisfied, the resource's own lifecycle requirement included. */
   pending: number;
@@ -79,6 +81,8 @@ export interface IndexedResource {
   deployed: boolean;
   group?: string;
   readonly gates: Partial<Record<ResourceAction, Gate>>;
+  /** Its SET gates, one per SET condition, in the order they were added; absent until the first. */
+  sets?: Gate[];
   watches: Watch[];
   /** Resources this one depends on (deploys after, releases before). */
   readonly dependsOn: string[];
@@ -86,10 +90,13 @@ export interface IndexedResource {
 }
 
 /** The state a resource must itself have reached before an action makes sense. */
-const SELF_REQUIREMENT: Partial<Record<ResourceAction, number>> = {
+const SELF_REQUIREMENT: Partial<Record<ConditionAction, number>> = {
   START: stateRank('READY'),
   STOP: stateRank('STARTED'),
+  SET: stateRank('STARTED'),
 };
+
+const STARTED_RANK = stateRank('STARTED');
 
 const FAILED_RANK = stateRank('FAILED');
 const RELEASED_RANK = stateRank('RELEASED');
@@ -147,19 +154,32 @@ export class ConditionIndex {
     const entry = this.get(guid);
     let gate = entry.gates[action];
     if (!gate) {
-      const self = SELF_REQUIREMENT[action];
-      gate = {
-        guid,
-        action,
-        requested: false,
-        pending: self !== undefined && entry.rank < self ? 1 : 0,
-        readyAt: -Infinity,
-        status: 'waiting',
-        conditions: [],
-      };
+      gate = newGate(entry, action);
       entry.gates[action] = gate;
     }
     return gate;
+  }
+
+  /**
+   * A new SET gate of `guid` (one per SET condition): `name` takes `value` once the resource is
+   * STARTED and the conditions attached to it hold. Requested at deploy, or at once when the
+   * resource is deployed already (see `request`); it goes out only while the resource is STARTED.
+   */
+  addSet(guid: string, name: string, value: unknown): Gate {
+    const entry = this.get(guid);
+    const gate = newGate(entry, 'SET', { name, value });
+    // past STARTED already: it can never go out
+    if (entry.rank > STARTED_RANK) gate.status = 'cancelled';
+    (entry.sets ??= []).push(gate);
+    return gate;
+  }
+
+  /** Ask for a SET gate (see `request`); at deploy and for a SET added to a deployed resource. */
+  requestSet(gate: Gate, at?: number): Gate[] {
+    if (gate.status !== 'waiting' || gate.requested) return [];
+    gate.requested = true;
+    this.#startTimeouts(gate, at);
+    return this.#tryOpen(gate, []);
   }
 
   /** When `guid` reached `rank`, as a condition sees it; undefined while it has not. */
@@ -218,7 +238,11 @@ export class ConditionIndex {
    * condition gives up after that many ms (see ConditionTimeout).
    */
   attach(w: Watch, guid: string, action: ResourceAction, timeout?: { timeout: number; onTimeout: OnTimeout }): void {
-    const gate = this.gate(guid, action);
+    this.attachTo(w, this.gate(guid, action), timeout);
+  }
+
+  /** Make `gate` wait for `w` (see `attach`). */
+  attachTo(w: Watch, gate: Gate, timeout?: { timeout: number; onTimeout: OnTimeout }): void {
     gate.conditions.push(w);
     if (w.satisfied) {
       gate.readyAt = Math.max(gate.readyAt, w.reachedAt + w.delay);
@@ -311,12 +335,14 @@ export class ConditionIndex {
 
     for (const action of ['START', 'STOP'] as const) {
       const gate = entry.gates[action];
-      const self = SELF_REQUIREMENT[action]!;
-      if (gate && from < self && to >= self) {
-        gate.pending--;
-        gate.readyAt = Math.max(gate.readyAt, time);
-        if (to < FAILED_RANK) this.#startTimeouts(gate, time);
-        this.#tryOpen(gate, opened);
+      if (gate) this.#selfReached(gate, SELF_REQUIREMENT[action]!, from, to, time, opened);
+    }
+    if (entry.sets) {
+      for (const gate of entry.sets) {
+        // past STARTED: a SET that has not gone out never will
+        if (to > STARTED_RANK) {
+          if (gate.status === 'waiting' || gate.status === 'scheduled') gate.status = 'cancelled';
+        } else this.#selfReached(gate, STARTED_RANK, from, to, time, opened);
       }
     }
 
@@ -409,6 +435,7 @@ export class ConditionIndex {
         continue;
       }
       opened.push(...this.request(guid, 'DEPLOY', options.at));
+      for (const gate of this.get(guid).sets ?? []) opened.push(...this.requestSet(gate, options.at));
     }
     if (options.autoStart) {
       for (const guid of guids) {
@@ -435,8 +462,7 @@ export class ConditionIndex {
       seen.add(guid);
       const entry = this.get(guid);
       todo.push(...entry.dependents);
-      for (const action of ['DEPLOY', 'START', 'STOP'] as const) {
-        const gate = entry.gates[action];
+      for (const gate of [entry.gates.DEPLOY, entry.gates.START, entry.gates.STOP, ...(entry.sets ?? [])]) {
         if (gate && (gate.status === 'waiting' || gate.status === 'scheduled')) gate.status = 'cancelled';
       }
       const gate = this.gate(guid, 'RELEASE');
@@ -477,6 +503,15 @@ export class ConditionIndex {
     this.#tryOpen(gate, opened);
   }
 
+  /** The resource itself reached what `gate`'s action needs (`self`) in going from rank `from` to `to`. */
+  #selfReached(gate: Gate, self: number, from: number, to: number, time: number, opened: Gate[]): void {
+    if (from >= self || to < self) return;
+    gate.pending--;
+    gate.readyAt = Math.max(gate.readyAt, time);
+    if (to < FAILED_RANK) this.#startTimeouts(gate, time);
+    this.#tryOpen(gate, opened);
+  }
+
   #satisfy(w: Watch, opened: Gate[]): void {
     w.satisfied = true;
     const due = w.reachedAt + w.delay;
@@ -497,6 +532,21 @@ export class ConditionIndex {
     }
     return opened;
   }
+}
+
+/** A gate of `entry` for `action`, waiting; its own requirement (SELF_REQUIREMENT) counts as pending until the resource gets there. */
+function newGate(entry: IndexedResource, action: ConditionAction, set?: Gate['set']): Gate {
+  const self = SELF_REQUIREMENT[action];
+  return {
+    guid: entry.guid,
+    action,
+    ...(set ? { set } : {}),
+    requested: false,
+    pending: self !== undefined && entry.rank < self ? 1 : 0,
+    readyAt: -Infinity,
+    status: 'waiting',
+    conditions: [],
+  };
 }
 
 /**

@@ -1,10 +1,10 @@
 /** The error a resource fails with when a condition on one of its actions timed out (`onTimeout: fail`). */
-import type { ResourceAction, ResourceState } from '../lifecycle.js';
+import type { ConditionAction, ResourceState } from '../lifecycle.js';
 
 export class ConditionTimeoutError extends Error {
   constructor(
     readonly guid: string,
-    readonly action: ResourceAction,
+    readonly action: ConditionAction,
     /** The members of the condition's group that had not reached `state`. */
     readonly waitingFor: readonly string[],
     readonly state: ResourceState,

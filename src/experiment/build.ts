@@ -16,6 +16,15 @@ export interface Registrar {
   registerResource(type: string, attributes: Readonly<Record<string, unknown>>, options: { name: string }): string;
   registerConnection(a: string, b: string): void;
   registerCondition(guids: string, action: ResourceAction, group: readonly string[], state: ResourceState, time?: Duration, options?: ConditionOptions): void;
+  setWithConditions(
+    guids: string,
+    name: string,
+    value: unknown,
+    group: readonly string[],
+    state: ResourceState,
+    time?: Duration,
+    options?: ConditionOptions,
+  ): void;
   validate(): void;
 }
 
@@ -41,10 +50,13 @@ export function registerDescription(target: Registrar, description: ExperimentFi
     for (const [name, resource] of resources) {
       resource.conditions?.forEach((condition, i) => {
         at = { path: ['resources', name, 'conditions', i], part: 'value' };
-        target.registerCondition(name, condition.action, condition.group, condition.state, condition.time, {
+        const options = {
           ...(condition.timeout !== undefined ? { timeout: condition.timeout } : {}),
           ...(condition.onTimeout !== undefined ? { onTimeout: condition.onTimeout } : {}),
-        });
+        };
+        if (condition.action === 'SET')
+          target.setWithConditions(name, condition.attribute!, condition.value, condition.group, condition.state, condition.time, options);
+        else target.registerCondition(name, condition.action, condition.group, condition.state, condition.time, options);
       });
     }
     at = { path: [], part: 'value' };

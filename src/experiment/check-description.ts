@@ -4,7 +4,7 @@
  * attributes against their type, conditions and durations. Every problem is collected with
  * its document path; the caller turns paths into lines and columns.
  */
-import { STEPS, type ResourceAction, type ResourceState } from '../../machines/lifecycle.js';
+import { STEPS, type ConditionAction, type ResourceState } from '../../machines/lifecycle.js';
 import { UnknownAttributeError, UnknownResourceError, suggest } from '../errors.js';
 import { coerceAttribute, type AttributeValue } from '../resources/attributes.js';
 import type { TypeRegistry } from '../resources/registry.js';
@@ -13,7 +13,7 @@ import { folderNameProblem } from '../run/folder-name.js';
 import { parseDuration, type Duration } from '../time/duration.js';
 import type { ConditionDescription, ExperimentFileDescription, PlanHints, ResourceDescription } from './description.js';
 import type { EntryPart, PathProblem, PathSegment } from './description-path.js';
-import { actionProblem, isPlainObject, list, show, stateProblem, timeoutProblem } from './rules.js';
+import { conditionActionProblem, isPlainObject, list, show, stateProblem, timeoutProblem } from './rules.js';
 
 export type { PathProblem };
 
@@ -27,7 +27,7 @@ export { list, show, isPlainObject };
  */
 export const EXPERIMENT_KEYS = ['expId', 'types', 'topologies', 'resources'] as const;
 export const RESOURCE_KEYS = ['type', 'connect', 'attributes', 'conditions', 'plan'] as const;
-export const CONDITION_KEYS = ['action', 'group', 'state', 'time', 'timeout', 'onTimeout'] as const;
+export const CONDITION_KEYS = ['action', 'attribute', 'value', 'group', 'state', 'time', 'timeout', 'onTimeout'] as const;
 
 /**
  * `value` checked as an experiment file. Returns the description (resources in the file's
@@ -227,10 +227,24 @@ function checkCondition(value: unknown, path: readonly PathSegment[], names: rea
   let ok = checkRequired(value, path, ['action', 'group', 'state'], report);
 
   const action = value['action'];
-  const badAction = Object.hasOwn(value, 'action') ? actionProblem(action) : undefined;
+  const badAction = Object.hasOwn(value, 'action') ? conditionActionProblem(action) : undefined;
   if (badAction !== undefined) {
     ok = false;
     report([...path, 'action'], badAction);
+  }
+  // SET names its attribute and value; the other actions take neither
+  if (action === 'SET') {
+    ok = checkRequired(value, path, ['attribute', 'value'], report) && ok;
+    if (Object.hasOwn(value, 'attribute') && (typeof value['attribute'] !== 'string' || value['attribute'] === '')) {
+      ok = false;
+      report([...path, 'attribute'], `expected the name of an attribute, got ${show(value['attribute'])}`);
+    }
+  } else if (badAction === undefined) {
+    for (const key of ['attribute', 'value'] as const) {
+      if (!Object.hasOwn(value, key)) continue;
+      ok = false;
+      report([...path, key], `'${key}' is only for a SET condition, not ${String(action)}`);
+    }
   }
   const state = value['state'];
   const badState = Object.hasOwn(value, 'state') ? stateProblem(state) : undefined;
@@ -287,7 +301,8 @@ function checkCondition(value: unknown, path: readonly PathSegment[], names: rea
   }
   if (!ok) return undefined;
   const condition: { -readonly [K in keyof ConditionDescription]: ConditionDescription[K] } = {
-    action: action as ResourceAction,
+    action: action as ConditionAction,
+    ...(action === 'SET' ? { attribute: value['attribute'] as string, value: value['value'] as AttributeValue } : {}),
     group,
     state: state as ResourceState,
   };

@@ -5,7 +5,7 @@
  */
 import type { ConditionIndex } from '../../machines/conditions/condition-index.js';
 import { findCycle, type PendingCondition } from '../../machines/conditions/cycles.js';
-import type { ResourceAction, ResourceState } from '../../machines/lifecycle.js';
+import type { ConditionAction, ResourceState } from '../../machines/lifecycle.js';
 import { AttributeValueError, ConditionCycleError, ConditionError, InvalidConnectionError } from '../errors.js';
 import { connectionMatches } from '../resources/connections.js';
 import type { ResourceRecord } from './resource-record.js';
@@ -30,7 +30,7 @@ export function isUndeployed(index: ConditionIndex, guid: string): boolean {
  * Whether a condition needs its members deployed to ever hold: releasing (and waiting for a
  * release) works for resources never deployed.
  */
-export function waitsOnDeployment(action: ResourceAction, state: ResourceState): boolean {
+export function waitsOnDeployment(action: ConditionAction, state: ResourceState): boolean {
   return action !== 'RELEASE' && state !== 'RELEASED';
 }
 
@@ -65,7 +65,7 @@ export function checkDeployable(checks: CheckContext, batch: readonly string[], 
         );
       }
     }
-    for (const gate of Object.values(entry.gates)) {
+    for (const gate of [...Object.values(entry.gates), ...(entry.sets ?? [])]) {
       for (const w of gate.conditions) {
         if (w.kind !== 'condition') continue;
         if (waitsOnDeployment(gate.action, w.state)) {

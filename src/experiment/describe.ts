@@ -1,5 +1,6 @@
 /** The experiment as data (`experiment.json`, saved files): resources by name, as registered. */
-import type { ResourceAction, ResourceState } from '../../machines/lifecycle.js';
+import type { ConditionAction, ResourceState } from '../../machines/lifecycle.js';
+import type { AttributeValue } from '../resources/attributes.js';
 import type { Duration } from '../time/duration.js';
 import type { OnTimeout } from './rules.js';
 import type { ConditionDescription, ExperimentDescription, ResourceDescription } from './description.js';
@@ -7,7 +8,9 @@ import type { ResourceRecord } from './resource-record.js';
 
 export interface RegisteredCondition {
   readonly targets: readonly string[];
-  readonly action: ResourceAction;
+  readonly action: ConditionAction;
+  /** SET: the attribute and the value as given. */
+  readonly set?: { readonly name: string; readonly value: unknown };
   readonly group: readonly string[];
   readonly state: ResourceState;
   readonly time: Duration;
@@ -28,7 +31,12 @@ export function describeExperiment(
   const conditions = new Map<string, ConditionDescription[]>();
   for (const condition of registered) {
     for (const target of condition.targets) {
-      const entry: Mutable<ConditionDescription> = { action: condition.action, group: condition.group, state: condition.state };
+      const entry: Mutable<ConditionDescription> = {
+        action: condition.action,
+        ...(condition.set ? { attribute: condition.set.name, value: condition.set.value as AttributeValue } : {}),
+        group: condition.group,
+        state: condition.state,
+      };
       if (condition.time !== 0) entry.time = condition.time;
       if (condition.timeout !== undefined) {
         entry.timeout = condition.timeout;

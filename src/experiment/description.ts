@@ -3,12 +3,15 @@
  * Resources are keyed by name (their guid); each lists the resources it connects to, the
  * attributes set on it and the conditions on its actions.
  */
-import type { ResourceAction, ResourceState, StepName } from '../../machines/lifecycle.js';
+import type { ConditionAction, ResourceState, StepName } from '../../machines/lifecycle.js';
 import type { AttributeValue } from '../resources/attributes.js';
 import type { Duration } from '../time/duration.js';
 
 export interface ConditionDescription {
-  readonly action: ResourceAction;
+  readonly action: ConditionAction;
+  /** SET: the runtime attribute that changes, and the value it takes. */
+  readonly attribute?: string;
+  readonly value?: AttributeValue;
   readonly group: readonly string[];
   readonly state: ResourceState;
   readonly time?: Duration;

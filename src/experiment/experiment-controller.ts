@@ -21,9 +21,18 @@ import type { TraceOptions } from '../run/traces.js';
 import type { Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { registerDescription } from './build.js';
+import { listenToConditions } from './condition-listener.js';
 import type { ExperimentDescription, ExperimentFileDescription } from './description.js';
 import { ExperimentModel, type Guids } from './model.js';
-import { runIdentity, type DeployOptions, type ExperimentControllerOptions, type ExperimentStatus, type ResourceInfo, type ResumeOptions } from './options.js';
+import {
+  resourceInfo,
+  runIdentity,
+  type DeployOptions,
+  type ExperimentControllerOptions,
+  type ExperimentStatus,
+  type ResourceInfo,
+  type ResumeOptions,
+} from './options.js';
 import { recordNothing, recordRun, type Recorder } from './recorder.js';
 import { planRestore, takeOverRun } from './restore.js';
 import { runToEnd } from './run-to-end.js';
@@ -89,10 +98,8 @@ export class ExperimentController {
    * A problem is a DescriptionError naming the place of the description it comes from.
    */
   static fromDescription(description: ExperimentFileDescription, options: ExperimentControllerOptions = {}): ExperimentController {
-    const ec = new ExperimentController({
-      ...options,
-      ...(options.expId === undefined && description.expId !== undefined ? { expId: description.expId } : {}),
-    });
+    const expId = options.expId ?? description.expId;
+    const ec = new ExperimentController({ ...options, ...(expId !== undefined ? { expId } : {}) });
     try {
       registerDescription(ec, description);
     } catch (error) {
@@ -110,18 +117,11 @@ export class ExperimentController {
    * deployment; `run()` takes it to its end. See docs/reliability.md and restore.ts.
    */
   static async resume(runDir: string, options: ResumeOptions = {}): Promise<ExperimentController> {
-    const { recorded, description, where, registry } = await takeOverRun(runDir, options.registry ?? defaultRegistry);
-    const ec = ExperimentController.fromDescription(description, {
-      ...where,
-      registry,
-      startedAt: recorded.startedAt,
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.inspect ? { inspect: options.inspect } : {}),
-    });
+    const { recorded, description, options: made } = await takeOverRun(runDir, options.registry ?? defaultRegistry, options);
+    const ec = ExperimentController.fromDescription(description, made);
     const plan = await planRestore(recorded, (guid) => (ec.#model.resource(guid) ? ec.#model.record(guid) : undefined), ec.clock);
     options.beforeResume?.(ec);
-    // one group, as `run()` deployed it; the next deploy() makes group2
-    ec.#groups = 1;
+    ec.#groups = 1; // one group, as `run()` deployed it; the next deploy() makes group2
     ec.#actor.send({ type: 'restore', ...plan, group: 'group1' });
     return ec;
   }
@@ -165,18 +165,12 @@ export class ExperimentController {
     return () => subscription.unsubscribe();
   }
 
-  /** Listen to the user conditions: `held` when a group reached its state (`deadline`: when the delay ends), `fired` when the action went out. Returns the unsubscribe. */
+  /**
+   * Listen to the user conditions: `held` when a group reached its state (`deadline`: when the
+   * delay ends), `fired` when the action went out. Returns the unsubscribe function.
+   */
   onCondition(listener: (event: ConditionEvent) => void): () => void {
-    const subscription = this.#actor.on('condition', listener);
-    const report = (on: boolean) => this.#actor.getSnapshot().status === 'active' && this.#actor.send({ type: 'conditions.report', on });
-    report(true);
-    let subscribed = true;
-    return () => {
-      if (!subscribed) return;
-      subscribed = false;
-      subscription.unsubscribe();
-      report(false);
-    };
+    return listenToConditions(this.#actor, listener);
   }
 
   /** Register a resource of `type` (a registered name or a type object); returns its guid. */
@@ -190,11 +184,17 @@ export class ExperimentController {
     return guid;
   }
 
-  /** Set an attribute; checked against the type's declaration. */
+  /**
+   * Set an attribute; checked against the type's declaration. Once the resource is deployed
+   * only a `runtime` attribute may change (and `critical`): on a STARTED resource its type's
+   * `set` step applies the change at once (`ec.actor.on('resource.changed')`); before STARTED it is the value the
+   * resource starts with.
+   */
   set(guid: string, name: string, value: unknown): void {
     const record = this.#model.record(guid);
     this.#assertRunning(`set '${name}' of '${guid}'`);
-    this.#model.setAttribute(record, name, value);
+    const change = this.#model.setAttribute(record, name, value);
+    if (change) this.#actor.send({ type: 'set', guid: record.guid, name, value: change.value });
     if (name === 'critical') this.#actor.send({ type: 'resource.critical', guid, critical: record.get('critical') !== false });
   }
 
@@ -215,6 +215,17 @@ export class ExperimentController {
     this.#assertRunning('register a condition');
     // a STOP condition on a deployed resource makes it stop on its own, as deploy() does
     this.#actor.send({ type: 'condition.add', ...this.#model.addCondition(guids, action, group, state, time, options) });
+  }
+
+  /**
+   * Give runtime attribute `name` the value `value` on each of `guids` once it is STARTED,
+   * every member of `group` reached `state` and `time` passed since the last did (NEPI's
+   * `set_with_conditions`); its type's `set` step applies it. A SET that comes due after the
+   * resource left STARTED is dropped. docs/conditions.md#set.
+   */
+  setWithConditions(guids: Guids, name: string, value: unknown, group: Guids, state: ResourceState, time: Duration = 0, options: ConditionOptions = {}): void {
+    this.#assertRunning('register a SET condition');
+    this.#actor.send({ type: 'condition.add', ...this.#model.addCondition(guids, 'START', group, state, time, options, { name, value }) });
   }
 
   /**
@@ -316,14 +327,7 @@ export class ExperimentController {
   }
 
   getResource(guid: string): ResourceInfo {
-    const context = this.#context(guid);
-    return {
-      guid,
-      type: context.type,
-      state: context.state,
-      times: { ...context.times },
-      ...(context.error !== undefined ? { error: context.error, step: context.failedStep } : {}),
-    };
+    return resourceInfo(guid, this.#context(guid));
   }
 
   /** Release `guids` (default: all) and what depends on them, dependents first. */
@@ -378,11 +382,7 @@ export class ExperimentController {
 
   #request(guid: string, action: 'START' | 'STOP'): void {
     this.#assertRunning(action.toLowerCase());
-    const record = this.#model.record(guid);
-    if (!this.#model.index.get(record.guid).deployed) {
-      throw new InvalidActionError(`cannot ${action.toLowerCase()} '${guid}': it is not deployed`, { guid, type: record.type });
-    }
-    this.#actor.send({ type: 'request', guid, action });
+    this.#actor.send({ type: 'request', guid: this.#model.deployedRecord(guid, action.toLowerCase()).guid, action });
   }
 
   #context(guid: string): ResourceContext {

@@ -9,7 +9,7 @@ import type { Actor, ActorOptions, AnyActorLogic, AnyActorRef } from 'xstate';
 import { createActor } from 'xstate';
 import type { Clock } from '../../machines/clock.js';
 import type { ConditionIndex } from '../../machines/conditions/condition-index.js';
-import type { ResourceAction, ResourceState } from '../../machines/lifecycle.js';
+import { STATE_ORDER, stateRank, type ConditionAction, type ResourceAction, type ResourceState } from '../../machines/lifecycle.js';
 import { ConditionError, InvalidActionError, InvalidConnectionError, NepiError, suggest, UnknownAttributeError, UnknownResourceError } from '../errors.js';
 import { coerceAttribute, type AttributeValue } from '../resources/attributes.js';
 import { connectionRule, dependsOnType, describeConnectsTo } from '../resources/connections.js';
@@ -25,7 +25,7 @@ import { describeExperiment, type RegisteredCondition } from './describe.js';
 import type { ExperimentDescription } from './description.js';
 import type { ResourceInfo } from './options.js';
 import { ResourceRecord, type RecordEnvironment } from './resource-record.js';
-import { actionProblem, checkConditionOptions, stateProblem, type ConditionOptions, type OnTimeout } from './rules.js';
+import { actionProblem, checkConditionOptions, runtimeProblem, stateProblem, type ConditionOptions, type OnTimeout } from './rules.js';
 import { Sessions } from './sessions.js';
 import { throughDependencies, ThroughPatterns } from './through-dependencies.js';
 
@@ -47,13 +47,17 @@ export interface ModelOptions {
 /** A condition the model accepted, as the controller machine takes it. */
 export interface AcceptedCondition {
   readonly targets: readonly string[];
-  readonly action: ResourceAction;
+  readonly action: ConditionAction;
+  /** SET: the attribute and its value, checked against the targets' type (the same on every target). */
+  readonly set?: { readonly name: string; readonly value: unknown };
   readonly members: readonly string[];
   readonly state: ResourceState;
   readonly delay: number;
   readonly timeout?: number;
   readonly onTimeout?: OnTimeout;
 }
+
+const STARTED_RANK = stateRank('STARTED');
 
 export class ExperimentModel implements ExperimentView {
   readonly expId: string;
@@ -155,14 +159,32 @@ export class ExperimentModel implements ExperimentView {
     return record;
   }
 
-  /** Set an attribute, checked against the type's declaration; `undefined` goes back to the default. */
-  setAttribute(record: ResourceRecord, name: string, value: unknown): void {
+  /**
+   * Set an attribute, checked against the type's declaration; `undefined` goes back to the
+   * default. Once the resource is deployed only a runtime attribute (or `critical`) may
+   * change: on a STARTED resource the change is returned, for its `set` step to apply; before
+   * STARTED it is the value it starts with; after, an error.
+   */
+  setAttribute(record: ResourceRecord, name: string, value: unknown): { readonly value: AttributeValue } | undefined {
     const spec = Object.hasOwn(record.resourceType.attributes, name) ? record.resourceType.attributes[name] : undefined;
     if (!spec) throw new UnknownAttributeError(record.guid, record.type, name, Object.keys(record.resourceType.attributes));
+    const entry = this.#index.resources.get(record.guid);
+    if (entry?.deployed && name !== 'critical') {
+      const checked = this.#runtimeValue([record.guid], name, value);
+      if (entry.rank === STARTED_RANK) return { value: checked };
+      if (entry.rank > STARTED_RANK) {
+        throw new InvalidActionError(`cannot set '${name}' of '${record.guid}': it is ${STATE_ORDER[entry.rank]}, no longer STARTED`, {
+          guid: record.guid,
+          type: record.type,
+          attribute: name,
+        });
+      }
+    }
     const checked: AttributeValue | undefined =
       value === undefined ? undefined : coerceAttribute(spec, value, { guid: record.guid, type: record.type, attribute: name });
     record.setValue(name, checked, value);
     this.#revision++;
+    return undefined;
   }
 
   /** The value of attribute `name` of `guid`; an UnknownAttributeError when its type has none. */
@@ -227,18 +249,39 @@ export class ExperimentModel implements ExperimentView {
     return dependencies;
   }
 
-  /** Check a condition and keep it for `describe()`; returns it as the controller machine takes it. */
-  addCondition(guids: Guids, action: ResourceAction, group: Guids, state: ResourceState, time: Duration, options: ConditionOptions): AcceptedCondition {
+  /** The record of `guid`, which must be deployed for `what` (start, stop): else an InvalidActionError. */
+  deployedRecord(guid: unknown, what: string): ResourceRecord {
+    const record = this.record(guid);
+    if (!this.#index.get(record.guid).deployed)
+      throw new InvalidActionError(`cannot ${what} '${record.guid}': it is not deployed`, { guid: record.guid, type: record.type });
+    return record;
+  }
+
+  /**
+   * Check a condition and keep it for `describe()`; returns it as the controller machine takes
+   * it. With `set`, a SET condition: `set.name` takes `set.value` on each target (a runtime
+   * attribute of its type) once it is STARTED and the condition holds.
+   */
+  addCondition(
+    guids: Guids,
+    action: ResourceAction,
+    group: Guids,
+    state: ResourceState,
+    time: Duration,
+    options: ConditionOptions,
+    set?: { readonly name: string; readonly value: unknown },
+  ): AcceptedCondition {
     const targets = this.list(guids);
     const members = this.list(group);
-    const badAction = actionProblem(action);
+    const badAction = set ? undefined : actionProblem(action);
     if (badAction !== undefined) throw new ConditionError(badAction);
+    const checked = set && this.#runtimeValue(targets, set.name, set.value);
     const badState = stateProblem(state);
     if (badState !== undefined) throw new ConditionError(badState);
     if (members.length === 0) throw new ConditionError(`a ${action} condition needs at least one resource to wait for`);
     const delay = parseDuration(time);
     const { timeout, onTimeout } = checkConditionOptions(action, options);
-    for (const guid of targets) {
+    for (const guid of set ? [] : targets) {
       const gate = this.#index.resources.get(guid)?.gates[action];
       if (gate && gate.status !== 'waiting') {
         throw new InvalidActionError(
@@ -247,10 +290,30 @@ export class ExperimentModel implements ExperimentView {
         );
       }
     }
-    checkCondition(this, { targets, action, members, state });
+    if (!set) checkCondition(this, { targets, action, members, state });
     const timed = timeout > 0 ? { timeout, onTimeout } : {};
-    this.#conditions.push({ targets, action, group: members, state, time, ...(timeout > 0 ? { timeout: options.timeout!, onTimeout } : {}) });
-    return { targets, action, members, state, delay, ...timed };
+    const kind = set ? { action: 'SET' as const, set } : { action };
+    this.#conditions.push({ targets, ...kind, group: members, state, time, ...(timeout > 0 ? { timeout: options.timeout!, onTimeout } : {}) });
+    return { targets, ...kind, ...(checked ? { set: { name: set.name, value: checked } } : {}), members, state, delay, ...timed };
+  }
+
+  /**
+   * `value` for runtime attribute `name` of every one of `targets`, checked against each
+   * one's declaration (the value of the first; targets of one type give one value).
+   */
+  #runtimeValue(targets: readonly string[], name: string, value: unknown): AttributeValue {
+    if (targets.length === 0) throw new ConditionError('a SET condition needs at least one resource to set');
+    let checked: AttributeValue | undefined;
+    for (const guid of targets) {
+      const record = this.record(guid);
+      const spec = Object.hasOwn(record.resourceType.attributes, name) ? record.resourceType.attributes[name] : undefined;
+      if (!spec) throw new UnknownAttributeError(record.guid, record.type, name, Object.keys(record.resourceType.attributes));
+      const problem = runtimeProblem(record, name);
+      if (problem !== undefined) throw new InvalidActionError(problem, { guid, type: record.type, attribute: name });
+      const own = coerceAttribute(spec, value, { guid, type: record.type, attribute: name });
+      checked ??= own;
+    }
+    return checked!;
   }
 
   /** Throw the first reason why `batch` cannot be deployed as (part of) group `group` (see deploy-checks.ts). */

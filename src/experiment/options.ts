@@ -4,6 +4,7 @@ import { customAlphabet } from 'nanoid';
 import type { InspectionEvent, Observer } from 'xstate';
 import type { Clock } from '../../machines/clock.js';
 import type { ResourceState } from '../../machines/lifecycle.js';
+import type { AttributeChangeRecord, ResourceContext } from '../../machines/resource.js';
 import { NepiError } from '../errors.js';
 import type { TypeRegistry } from '../resources/registry.js';
 import { folderNameProblem } from '../run/folder-name.js';
@@ -61,6 +62,20 @@ export interface ResourceInfo {
   readonly times: Partial<Record<ResourceState, number>>;
   readonly error?: unknown;
   readonly step?: string;
+  /** The runtime attribute changes applied while it was STARTED (`ec.set`, SET conditions), in order; absent when none was. */
+  readonly changes?: readonly AttributeChangeRecord[];
+}
+
+/** What `ec.getResource` answers, from the resource actor's context. */
+export function resourceInfo(guid: string, context: ResourceContext): ResourceInfo {
+  return {
+    guid,
+    type: context.type,
+    state: context.state,
+    times: { ...context.times },
+    ...(context.error !== undefined ? { error: context.error, step: context.failedStep } : {}),
+    ...(context.changes ? { changes: [...context.changes] } : {}),
+  };
 }
 
 export type ExperimentStatus = 'running' | 'aborted' | 'interrupted' | 'released';

@@ -6,7 +6,7 @@
  * that never deployed leaves no run directory behind.
  */
 import type { ControllerActor } from '../../machines/controller.js';
-import { toConditionRecord, toEventRecord, toInterruptRecord, toTryRecord } from '../run/event-record.js';
+import { toChangeRecord, toConditionRecord, toEventRecord, toInterruptRecord, toTryRecord } from '../run/event-record.js';
 import type { RunDirectory } from '../run/run-directory.js';
 import type { RunSummary } from '../run/summary.js';
 import { writeRunTimeline } from '../timeline/write.js';
@@ -61,6 +61,7 @@ export function recordRun(controller: ControllerActor, run: RunDirectory, experi
     }),
     controller.on('resource.state', (event) => append(toEventRecord(event, experiment.typeOf(event.guid)))),
     controller.on('condition', (event) => append(toConditionRecord(event))),
+    controller.on('resource.changed', (event) => append(toChangeRecord(event))),
     controller.on('try', ({ report }) => append(toTryRecord(report, experiment.typeOf(report.guid)))),
     controller.on('interrupted', ({ interruption }) => append(toInterruptRecord(interruption))),
   ];

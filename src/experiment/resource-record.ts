@@ -92,6 +92,11 @@ export class ResourceRecord implements ResourceView, StepHandle {
     (this.#given ??= new Map()).set(name, given);
   }
 
+  /** A runtime attribute's value once the `set` step applied it (checked already); the value as given, which experiment.json keeps, stays. */
+  setRuntimeValue(name: string, value: unknown): void {
+    (this.#values ??= new Map()).set(name, value);
+  }
+
   /** The attribute values as the user gave them, in the order they were set. */
   given(): ReadonlyMap<string, unknown> {
     return this.#given ?? new Map();
@@ -249,10 +254,11 @@ export class ResourceRecord implements ResourceView, StepHandle {
     return this.#scope;
   }
 
-  stepContext(step: StepName, signal: AbortSignal): StepContext {
+  stepContext(step: StepName, signal: AbortSignal, change?: StepContext['change']): StepContext {
     const clock = this.env.clock;
     const context = Object.create(this.scope()) as { -readonly [K in keyof StepContext]: StepContext[K] };
     context.step = step;
+    if (change) context.change = change;
     context.signal = signal;
     context.sleep = (ms) => sleep(clock, ms, signal);
     return context;

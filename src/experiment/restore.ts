@@ -29,6 +29,7 @@ import { within } from '../time/race.js';
 import { checkExperiment, isPlainObject } from './check-description.js';
 import type { ExperimentFileDescription } from './description.js';
 import type { ResourceRecord } from './resource-record.js';
+import type { ExperimentControllerOptions, ResumeOptions } from './options.js';
 import { assertNoLiveController, writeControllerRecord } from '../run/controller-record.js';
 
 /** The `{"kind":"resume"}` line appended to events.ndjson when a run is resumed. */
@@ -68,18 +69,15 @@ interface Recorded {
  * Take over the run in `runDir` for a resume: read what it recorded, check that no other
  * controller drives it, record this process as its controller, load the types modules its
  * experiment's types came from (`types` in experiment.json, into a copy of `given`), and check
- * its experiment as a description. Returns where the run lives (its localDir, expId and
- * runId) and the registry its types are in too.
+ * its experiment as a description. Returns the options its new controller is made with too:
+ * where the run lives (its localDir, expId and runId), when it started, the registry its types
+ * are in, and `options`' clock and inspector.
  */
 export async function takeOverRun(
   runDir: string,
   given: TypeRegistry,
-): Promise<{
-  recorded: RecordedRun;
-  description: ExperimentFileDescription;
-  registry: TypeRegistry;
-  where: { localDir: string; expId: string; runId: string };
-}> {
+  options: Pick<ResumeOptions, 'clock' | 'inspect'>,
+): Promise<{ recorded: RecordedRun; description: ExperimentFileDescription; options: ExperimentControllerOptions }> {
   const dir = resolve(runDir);
   const recorded = readRecordedRun(dir);
   assertNoLiveController(dir);
@@ -90,12 +88,10 @@ export async function takeOverRun(
   const checked = checkExperiment(recorded.description, registry);
   const [problem] = checked.problems;
   if (problem) throw new NepiError(`${resolve(dir, 'experiment.json')}: ${problem.problem}`);
-  return {
-    recorded,
-    description: checked.description,
-    registry,
-    where: { localDir: dirname(dirname(dir)), expId: basename(dirname(dir)), runId: basename(dir) },
-  };
+  const where = { localDir: dirname(dirname(dir)), expId: basename(dirname(dir)), runId: basename(dir) };
+  const { clock, inspect } = options;
+  const made = { ...where, registry, startedAt: recorded.startedAt, ...(clock ? { clock } : {}), ...(inspect ? { inspect } : {}) };
+  return { recorded, description: checked.description, options: made };
 }
 
 /** The types modules experiment.json lists in `types` (absolute paths, see recorder.ts); what is not a list of strings is left to the check. */

@@ -4,7 +4,8 @@
  * bad action, state or timeout reads the same wherever it was written.
  */
 import type { OnTimeout } from '../../machines/conditions/condition-index.js';
-import { ACTIONS, STATE_ORDER, isResourceAction, isResourceState, type ResourceAction } from '../../machines/lifecycle.js';
+import { ACTIONS, STATE_ORDER, isResourceAction, isResourceState, type ConditionAction } from '../../machines/lifecycle.js';
+import type { ResourceType } from '../resources/resource-type.js';
 import { ConditionError, nearestName } from '../errors.js';
 import { parseDuration, type Duration } from '../time/duration.js';
 
@@ -13,6 +14,34 @@ export type { OnTimeout };
 /** Why `value` is not an action (DEPLOY, START, STOP, RELEASE), or undefined when it is one. */
 export function actionProblem(value: unknown): string | undefined {
   return isResourceAction(value) ? undefined : unknownWord('action', value, ACTIONS);
+}
+
+/** The actions a condition may hold back: the four actions and SET. */
+export const CONDITION_ACTIONS: readonly ConditionAction[] = [...ACTIONS, 'SET'];
+
+/** Why `value` is not an action a condition holds back (the four actions, or SET), or undefined when it is one. */
+export function conditionActionProblem(value: unknown): string | undefined {
+  return value === 'SET' ? undefined : isResourceAction(value) ? undefined : unknownWord('action', value, CONDITION_ACTIONS);
+}
+
+/**
+ * Why attribute `name` of `record` cannot change at run time (through `ec.set` on a deployed
+ * resource, or a SET condition), or undefined when it can: it must be declared `runtime`,
+ * and the type must have a `set` step to apply it.
+ */
+export function runtimeProblem(record: { readonly guid: string; readonly resourceType: ResourceType }, name: string): string | undefined {
+  const spec = record.resourceType.attributes[name];
+  const what = `attribute '${name}' of '${record.guid}' (${record.resourceType.type})`;
+  if (!spec?.runtime) return `${what} cannot change at run time: it is not a runtime attribute${runtimeNames(record.resourceType)}`;
+  if (!record.resourceType.steps.set) return `${what} cannot change at run time: the type has no set step`;
+  return undefined;
+}
+
+function runtimeNames(type: ResourceType): string {
+  const names = Object.entries(type.attributes)
+    .filter(([, spec]) => spec.runtime)
+    .map(([name]) => name);
+  return names.length === 0 ? ` (${type.type} has none)` : ` (those of ${type.type}: ${names.join(', ')})`;
 }
 
 /** Why `value` is not a lifecycle state, or undefined when it is one. */
@@ -54,7 +83,7 @@ export function timeoutProblem(action: unknown, timeout: number, onTimeout: unkn
 }
 
 /** The timeout in ms (0: none) and what happens then; throws a TypeError (a bad duration) or a ConditionError. */
-export function checkConditionOptions(action: ResourceAction, options: ConditionOptions): { timeout: number; onTimeout: OnTimeout } {
+export function checkConditionOptions(action: ConditionAction, options: ConditionOptions): { timeout: number; onTimeout: OnTimeout } {
   const timeout = options.timeout === undefined ? 0 : parseDuration(options.timeout);
   const problem = timeoutProblem(action, timeout, options.onTimeout);
   if (problem) throw new ConditionError(problem.problem);

@@ -137,7 +137,12 @@ export function experimentSchema(registry: TypeRegistry = defaultRegistry): Json
         'Perform `action` on this resource only once every resource of `group` reached `state` (or a later one), and `time` has passed since the last of them did.',
       type: 'object',
       properties: {
-        action: { description: 'The action held back.', enum: [...ACTIONS] },
+        action: {
+          description: 'The action held back; SET gives `attribute` the value `value` (a runtime attribute, while STARTED).',
+          enum: [...ACTIONS, 'SET'],
+        },
+        attribute: { description: 'SET only: the runtime attribute that changes.', type: 'string', minLength: 1 },
+        value: { description: 'SET only: the value the attribute takes.' },
         group: {
           description: 'The resource, or the list of resources, waited for.',
           anyOf: [

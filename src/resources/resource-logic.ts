@@ -6,7 +6,7 @@
 import { fromPromise, type AnyActorLogic } from 'xstate';
 import type { Clock } from '../../machines/clock.js';
 import { STEPS, type StepName } from '../../machines/lifecycle.js';
-import { resourceMachine, type StepInput } from '../../machines/resource.js';
+import { resourceMachine, type AttributeChange, type StepInput } from '../../machines/resource.js';
 import type { ResourceType } from './resource-type.js';
 import { runStep, type TryReport } from './step-runner.js';
 import type { StepContext } from './views.js';
@@ -16,7 +16,9 @@ import type { StepContext } from './views.js';
  * into the context the type's step function receives.
  */
 export interface StepHandle {
-  stepContext(step: StepName, signal: AbortSignal): StepContext;
+  stepContext(step: StepName, signal: AbortSignal, change?: AttributeChange): StepContext;
+  /** A runtime attribute's new value, once the `set` step applied it. */
+  setRuntimeValue(name: string, value: unknown): void;
   /** The value of an attribute (timeouts and retries are read here). */
   get(name: string): unknown;
   /** The experiment's clock: timeouts and retry delays run on it. */
@@ -34,24 +36,29 @@ export function resourceLogic(type: ResourceType): AnyActorLogic {
     const actors = Object.fromEntries(
       STEPS.map((step) => [
         step,
-        fromPromise<void, StepInput>(async ({ input, signal }) => {
+        fromPromise<AttributeChange | undefined, StepInput>(async ({ input, signal }) => {
           const fn = type.steps[step];
-          if (!fn) return;
           const handle = input.handle as StepHandle;
-          // timeouts, retries and the report of each try: see step-runner.ts
-          await runStep(
-            fn,
-            {
-              guid: input.guid,
-              step,
-              get: (name) => handle.get(name),
-              context: (stepSignal) => handle.stepContext(step, stepSignal),
-              clock: handle.clock,
-              ownTimeout: type.ownTimeout?.includes(step) ?? false,
-              ...(handle.reportTry ? { report: (report: TryReport) => handle.reportTry!(report) } : {}),
-            },
-            signal,
-          );
+          const change = input.change && { ...input.change, previous: handle.get(input.change.name) };
+          if (fn) {
+            // timeouts, retries and the report of each try: see step-runner.ts
+            await runStep(
+              fn,
+              {
+                guid: input.guid,
+                step,
+                get: (name) => handle.get(name),
+                context: (stepSignal) => handle.stepContext(step, stepSignal, change),
+                clock: handle.clock,
+                ownTimeout: type.ownTimeout?.includes(step) ?? false,
+                ...(handle.reportTry ? { report: (report: TryReport) => handle.reportTry!(report) } : {}),
+              },
+              signal,
+            );
+          }
+          if (!change) return undefined;
+          handle.setRuntimeValue(change.name, change.value);
+          return change;
         }),
       ]),
     );

@@ -98,6 +98,8 @@ export interface ResourceScope<V = AnyAttributeValues, D = Record<string, unknow
 /** What one step of one resource gets to work with. */
 export interface StepContext<V = AnyAttributeValues, D = Record<string, unknown>, S = unknown> extends ResourceScope<V, D, S> {
   readonly step: StepName;
+  /** In the `set` step: the runtime attribute that changes, its new value and the value before (`ctx.get` still reads the old one). */
+  readonly change?: { readonly name: string; readonly value: unknown; readonly previous: unknown };
   /** Aborted when the step is cancelled (a release while it runs, leaving STARTED for `run`). */
   readonly signal: AbortSignal;
   /** Wait `ms` on the experiment's clock; rejects when the step is aborted. */

@@ -3,8 +3,8 @@
  * condition record (`kind: 'condition'`).
  */
 import type { ConditionEvent, ConditionEventKind, Interruption } from '../../machines/controller.js';
-import type { ResourceAction, ResourceState } from '../../machines/lifecycle.js';
-import type { ResourceStateEvent } from '../../machines/resource.js';
+import type { ConditionAction, ResourceState } from '../../machines/lifecycle.js';
+import type { ResourceChangedEvent, ResourceStateEvent } from '../../machines/resource.js';
 import { describeCause } from '../errors.js';
 import type { TryReport } from '../resources/step-runner.js';
 
@@ -46,7 +46,10 @@ export interface ConditionRecord {
   readonly wall: string;
   readonly time: number;
   readonly guid: string;
-  readonly action: ResourceAction;
+  readonly action: ConditionAction;
+  /** SET: the attribute and the value it takes. */
+  readonly attribute?: string;
+  readonly value?: unknown;
   readonly group: readonly string[];
   readonly state: ResourceState;
   readonly delay: number;
@@ -56,8 +59,31 @@ export interface ConditionRecord {
   readonly timeout?: number;
 }
 
+/** A change record (`kind: 'change'`): runtime attribute `attribute` of `guid` took `value` (its `set` step applied it). */
+export interface ChangeRecord {
+  readonly kind: 'change';
+  readonly wall: string;
+  readonly time: number;
+  readonly guid: string;
+  readonly attribute: string;
+  readonly value: unknown;
+  readonly previous: unknown;
+}
+
 /** Any line of `events.ndjson`. */
-export type RunRecord = EventRecord | ConditionRecord | TryRecord;
+export type RunRecord = EventRecord | ConditionRecord | TryRecord | ChangeRecord;
+
+export function toChangeRecord(event: ResourceChangedEvent): ChangeRecord {
+  return {
+    kind: 'change',
+    wall: new Date().toISOString(),
+    time: event.time,
+    guid: event.guid,
+    attribute: event.name,
+    value: event.value,
+    previous: event.previous,
+  };
+}
 
 export function toConditionRecord(event: ConditionEvent): ConditionRecord {
   return {
@@ -66,6 +92,7 @@ export function toConditionRecord(event: ConditionEvent): ConditionRecord {
     time: event.time,
     guid: event.guid,
     action: event.action,
+    ...(event.attribute !== undefined ? { attribute: event.attribute, value: event.value } : {}),
     group: event.group,
     state: event.state,
     delay: event.delay,

@@ -4,7 +4,7 @@
  * one arrow per condition that held, from the group member that completed it to the action
  * it released. The renderers (svg.ts, html.ts) only lay this out.
  */
-import { isResourceState, stateRank, type ResourceAction, type ResourceState } from '../../machines/lifecycle.js';
+import { isResourceState, stateRank, type ConditionAction, type ResourceState } from '../../machines/lifecycle.js';
 import type { ResumeMark } from '../run/event-log.js';
 import type { ConditionRecord, EventRecord, InterruptRecord } from '../run/event-record.js';
 
@@ -47,7 +47,7 @@ export interface TimelineGroup {
  */
 export interface TimelineArrow {
   readonly guid: string;
-  readonly action: ResourceAction;
+  readonly action: ConditionAction;
   readonly group: readonly string[];
   readonly state: ResourceState;
   readonly delay: number;

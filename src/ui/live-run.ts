@@ -5,7 +5,7 @@
  * timeline. A page that connects gets the whole picture (`snapshot`), then each change.
  */
 import type { ConditionEvent, Failure } from '../../machines/controller.js';
-import { STATE_ORDER, type ResourceAction, type ResourceState } from '../../machines/lifecycle.js';
+import { STATE_ORDER, type ConditionAction, type ResourceState } from '../../machines/lifecycle.js';
 import type { ResourceStateEvent } from '../../machines/resource.js';
 import { describeCause } from '../errors.js';
 import type { ExperimentController, ExperimentStatus } from '../experiment/experiment-controller.js';
@@ -28,7 +28,7 @@ export type ConditionStatus = 'waiting' | 'held' | 'fired' | 'timeout' | 'skippe
 export interface LiveCondition {
   readonly id: number;
   readonly guid: string;
-  readonly action: ResourceAction;
+  readonly action: ConditionAction;
   readonly group: readonly string[];
   readonly state: ResourceState;
   readonly delay: number;
@@ -48,7 +48,7 @@ export type TimelineEntry =
       readonly kind: 'condition';
       readonly time: number;
       readonly guid: string;
-      readonly action: ResourceAction;
+      readonly action: ConditionAction;
       readonly event: ConditionStatus;
       readonly group: readonly string[];
     };

@@ -23,7 +23,7 @@ const cases: [string, string[], (lines: string[]) => string][] = [
     'a value outside an enum',
     ['resources:', '  node: { type: dummy::Node, attributes: { failAt: never } }'],
     (l) =>
-      `${at(l, 2, 'never')}: resources.node.attributes.failAt: attribute 'failAt' expects one of 'none', 'discover', 'provision', 'deploy', 'start', 'stop', 'release', 'run', got "never" (string)`,
+      `${at(l, 2, 'never')}: resources.node.attributes.failAt: attribute 'failAt' expects one of 'none', 'discover', 'provision', 'deploy', 'start', 'stop', 'release', 'run', 'set', got "never" (string)`,
   ],
   [
     'a string where a boolean is expected',

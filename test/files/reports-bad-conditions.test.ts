@@ -33,7 +33,8 @@ const cases: [string, string[], (lines: string[]) => string][] = [
   [
     'an unknown key',
     client('{ action: START, group: server, state: STARTED, after: 1s }'),
-    (l) => `${at(l, 8, 'after')}: resources.client.conditions[0].after: unknown key 'after': expected action, group, state, time, timeout or onTimeout`,
+    (l) =>
+      `${at(l, 8, 'after')}: resources.client.conditions[0].after: unknown key 'after': expected action, attribute, value, group, state, time, timeout or onTimeout`,
   ],
   [
     'a misspelt key',
@@ -49,12 +50,12 @@ const cases: [string, string[], (lines: string[]) => string][] = [
   [
     'an unknown action with no near one',
     client('{ action: JUMP, group: server, state: STARTED }'),
-    (l) => `${at(l, 8, 'JUMP')}: resources.client.conditions[0].action: unknown action 'JUMP': expected DEPLOY, START, STOP or RELEASE`,
+    (l) => `${at(l, 8, 'JUMP')}: resources.client.conditions[0].action: unknown action 'JUMP': expected DEPLOY, START, STOP, RELEASE or SET`,
   ],
   [
     'an action that is not a word',
     client('{ action: 1, group: server, state: STARTED }'),
-    (l) => `${at(l, 8, '1')}: resources.client.conditions[0].action: expected an action (DEPLOY, START, STOP or RELEASE), got 1`,
+    (l) => `${at(l, 8, '1')}: resources.client.conditions[0].action: expected an action (DEPLOY, START, STOP, RELEASE or SET), got 1`,
   ],
   [
     'an unknown state, with the nearest one',

@@ -97,7 +97,7 @@ const cases: [string, string[], (lines: string[]) => string][] = [
     'a bad attribute value in a link template',
     ['topologies:', '  - kind: ring', '    nodes: 3', '    prefix: r', `    ${NODE}`, '    link: { type: dummy::Link, attributes: { failAt: never } }'],
     (l) =>
-      `${at(l, 6, 'never')}: topologies[0].link.attributes.failAt: attribute 'failAt' expects one of 'none', 'discover', 'provision', 'deploy', 'start', 'stop', 'release', 'run', got "never" (string)`,
+      `${at(l, 6, 'never')}: topologies[0].link.attributes.failAt: attribute 'failAt' expects one of 'none', 'discover', 'provision', 'deploy', 'start', 'stop', 'release', 'run', 'set', got "never" (string)`,
   ],
   [
     'a template without a type',

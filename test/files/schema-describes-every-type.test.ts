@@ -81,7 +81,7 @@ describe('the experiment JSON Schema', () => {
   it('lists the actions and states a condition takes', () => {
     const condition = schema()['$defs'].condition;
     expect(condition.required).toEqual(['action', 'group', 'state']);
-    expect(condition.properties.action.enum).toEqual(ACTIONS);
+    expect(condition.properties.action.enum).toEqual([...ACTIONS, 'SET']);
     expect(condition.properties.state.enum).toEqual(STATE_ORDER);
     expect(condition.additionalProperties).toBe(false);
   });

@@ -27,10 +27,15 @@ const attributes: Record<string, AttributeSpec> = {
     type: 'duration',
     help: 'How long after STARTED the resource finishes by itself; unset, it runs until stopped.',
   },
+  rate: {
+    type: 'string',
+    runtime: true,
+    help: 'A rate the resource works at (any text, e.g. 1mbit); may change while STARTED (ec.set, SET conditions), which only records the change.',
+  },
   failAt: {
     type: 'enum',
     default: 'none',
-    allowed: ['none', ...TIMED_STEPS, 'run'],
+    allowed: ['none', ...TIMED_STEPS, 'run', 'set'],
     help: 'The step at which the resource fails on purpose.',
   },
 };
@@ -75,7 +80,12 @@ function skipStep(step: StepName, resource: ResourceView): boolean {
   return resource.get(`${step}Time`) === 0 && failAt !== step;
 }
 
-const steps: Partial<Record<StepName, StepFunction>> = { run };
+/** A change of `rate` while STARTED: recorded (by the engine), nothing else; it fails when `failAt` is `set`. */
+function set(ctx: StepContext): void {
+  if (ctx.get('failAt') === 'set') throw new Error(`dummy failure at set (failAt: set) of '${ctx.change!.name}'`);
+}
+
+const steps: Partial<Record<StepName, StepFunction>> = { run, set };
 for (const step of TIMED_STEPS) steps[step] = timed(step);
 
 export const DummyNode = defineResourceType({

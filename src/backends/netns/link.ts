@@ -17,7 +17,7 @@ import { LEDGER, namespaceExists } from './namespaces.js';
 import { netnsBackend } from './backend.js';
 import type { Exclusive } from './exclusive.js';
 import { checkPool, type NetnsSession } from './session.js';
-import { applyConditions, parseRate, type LinkConditions } from './traffic-control.js';
+import { applyConditions, changeConditions, parseRate, type LinkConditions } from './traffic-control.js';
 
 const TYPE = 'netns::Link';
 
@@ -28,9 +28,23 @@ const ATTRIBUTES = {
   interface1: { type: 'string', help: "The name of end 1's interface (default: the link's name when it fits in 15 characters)." },
   interface2: { type: 'string', help: "The name of end 2's interface (default: as interface1)." },
   mtu: { type: 'integer', range: [68, 65535], help: 'The MTU of both ends (default: the kernel default, 1500).' },
-  rate: { type: 'string', help: 'Rate limit of each direction, a tc rate such as 1mbit or 500kbit (token bucket filter).' },
-  delay: { type: 'duration', range: [0, 3_600_000], help: 'One-way delay added in each direction (needs netem in the kernel).' },
-  loss: { type: 'double', range: [0, 100], help: 'Packet loss in percent, in each direction (needs netem in the kernel).' },
+  rate: {
+    type: 'string',
+    runtime: true,
+    help: 'Rate limit of each direction, a tc rate such as 1mbit or 500kbit (token bucket filter); may change while STARTED (tc qdisc change).',
+  },
+  delay: {
+    type: 'duration',
+    range: [0, 3_600_000],
+    runtime: true,
+    help: 'One-way delay added in each direction (needs netem in the kernel); may change while STARTED.',
+  },
+  loss: {
+    type: 'double',
+    range: [0, 100],
+    runtime: true,
+    help: 'Packet loss in percent, in each direction (needs netem in the kernel); may change while STARTED.',
+  },
 } as const;
 
 type LinkData = Exclusive & {
@@ -126,11 +140,7 @@ function deploy(ctx: LinkStep): Promise<void> {
     ctx.data.ends = [one, two];
     await ip(['link', 'add', 'name', one.device, 'netns', one.netns, 'type', 'veth', 'peer', 'name', two.device, 'netns', two.netns], where);
     const mtu = ctx.get('mtu');
-    const conditions: LinkConditions = {
-      ...(ctx.get('rate') !== undefined ? { rate: ctx.get('rate') } : {}),
-      ...(ctx.get('delay') !== undefined ? { delay: ctx.get('delay') } : {}),
-      ...(ctx.get('loss') !== undefined ? { loss: ctx.get('loss') } : {}),
-    };
+    const conditions = conditionsOf(ctx);
     await allEnded(
       [one, two].map(async (end, i) => {
         const address = addresses[i]!;
@@ -141,6 +151,34 @@ function deploy(ctx: LinkStep): Promise<void> {
         await applyConditions(end.netns, end.device, conditions, mtu ?? 1500, where);
       }),
     );
+  });
+}
+
+function conditionsOf(ctx: Pick<LinkScope, 'get'>): LinkConditions {
+  return {
+    ...(ctx.get('rate') !== undefined ? { rate: ctx.get('rate') } : {}),
+    ...(ctx.get('delay') !== undefined ? { delay: ctx.get('delay') } : {}),
+    ...(ctx.get('loss') !== undefined ? { loss: ctx.get('loss') } : {}),
+  };
+}
+
+/** While STARTED: a new rate, delay or loss on both ends, with the traffic flowing (see changeConditions). */
+function set(ctx: LinkStep): Promise<void> {
+  return exclusive(ctx, async () => {
+    const { name, value } = ctx.change!;
+    if (name === 'rate') {
+      try {
+        parseRate(value as string);
+      } catch (error) {
+        throw attributeError(ctx, 'rate', (error as Error).message);
+      }
+    }
+    const made = ctx.data.ends;
+    if (!made) throw new Error('its veth pair was not made');
+    const before = conditionsOf(ctx);
+    const after: LinkConditions = { ...before, [name]: value };
+    const where = { guid: ctx.guid, type: TYPE };
+    await allEnded(made.map((end) => changeConditions(end.netns, end.device, before, after, ctx.get('mtu') ?? 1500, where)));
   });
 }
 
@@ -189,7 +227,7 @@ export const NetnsLink = defineResourceType({
   data: (): LinkData => ({}),
   connectsTo: { 'netns::Node': { min: 2, max: 2 } },
   dependsOn: ['netns::Node'],
-  steps: { discover, provision, deploy, release },
+  steps: { discover, provision, deploy, set, release },
   probe,
   async reattach(ctx) {
     const [one, two] = ends(ctx);

@@ -42,6 +42,42 @@ export function tbfArguments(rate: string, mtu: number): string[] {
   return ['tbf', 'rate', rate, 'burst', String(burst), 'latency', '100ms'];
 }
 
+/**
+ * Change the conditions of the egress of `device` (in `netns`) from `before` to `after` while
+ * traffic flows: `tc qdisc change` of the queueing disciplines in place when `after` needs
+ * the same ones (a new rate, delay or loss); otherwise (netem added, or a rate limit added)
+ * the root is replaced by the new set, which drops what was queued.
+ */
+export async function changeConditions(
+  netns: string,
+  device: string,
+  before: LinkConditions,
+  after: LinkConditions,
+  mtu: number,
+  where: { guid: string; type: string },
+): Promise<void> {
+  const emulates = (c: LinkConditions) => c.delay !== undefined || c.loss !== undefined;
+  const sameShape = emulates(before) === emulates(after) && (before.rate === undefined) === (after.rate === undefined);
+  if (!sameShape) {
+    if (emulates(before) || before.rate !== undefined) await tc(['-n', netns, 'qdisc', 'del', 'dev', device, 'root'], where);
+    return applyConditions(netns, device, after, mtu, where);
+  }
+  const base = ['-n', netns, 'qdisc', 'change', 'dev', device];
+  if (emulates(after)) {
+    await tc([...base, 'root', 'handle', '1:', ...netemArguments(after)], where);
+    if (after.rate !== undefined) await tc([...base, 'parent', '1:1', 'handle', '10:', ...tbfArguments(after.rate, mtu)], where);
+  } else if (after.rate !== undefined) {
+    await tc([...base, 'root', 'handle', '1:', ...tbfArguments(after.rate, mtu)], where);
+  }
+}
+
+function netemArguments(conditions: LinkConditions): string[] {
+  const netem = ['netem'];
+  if (conditions.delay !== undefined) netem.push('delay', `${conditions.delay}ms`);
+  if (conditions.loss !== undefined) netem.push('loss', `${conditions.loss}%`);
+  return netem;
+}
+
 /** Apply `conditions` to the egress of `device` in namespace `netns`. */
 export async function applyConditions(
   netns: string,
@@ -53,11 +89,8 @@ export async function applyConditions(
   const emulate = conditions.delay !== undefined || conditions.loss !== undefined;
   const base = ['-n', netns, 'qdisc', 'add', 'dev', device];
   if (emulate) {
-    const netem = ['netem'];
-    if (conditions.delay !== undefined) netem.push('delay', `${conditions.delay}ms`);
-    if (conditions.loss !== undefined) netem.push('loss', `${conditions.loss}%`);
     try {
-      await tc([...base, 'root', 'handle', '1:', ...netem], where);
+      await tc([...base, 'root', 'handle', '1:', ...netemArguments(conditions)], where);
     } catch (error) {
       if (error instanceof NetnsCommandError && /qdisc kind is unknown/i.test(error.stderr)) {
         throw new NetemUnavailableError(

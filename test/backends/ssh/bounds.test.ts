@@ -156,20 +156,30 @@ describe('bounded SSH operations', () => {
 
   it('fails a stream to the host that the host stops taking in for longer than its idleTimeout, however long the stream', async () => {
     const host = await connected({ operationTimeout: 5000 });
-    // 32 MB in 64 KB pieces: far more than the channel's window, so the stream must wait for the host
-    const stream = (onFirst = () => {}) => {
-      let left = 512;
-      return new Readable({
-        read() {
-          if (left === 512) onFirst();
-          this.push(left-- > 0 ? Buffer.alloc(65536, 120) : null);
-        },
-      });
-    };
-    const { value } = await timed(host.exec('wc -c', { stdin: stream(), idleTimeout: 500 }));
-    expect(value).toMatchObject({ code: 0, stdout: '33554432\n' });
-    // the host stops answering once the stream began: its window runs out, nothing more goes
-    const { ms, error } = await timed(host.exec('wc -c', { stdin: stream(() => proxy.hold(true)), idleTimeout: 500, what: 'the upload' }));
+    // a stream that takes about 2.4 s in all, a 64 KB piece every 40 ms: far longer than its
+    // idleTimeout, each piece well within it (a pace the host keeps up with however loaded the
+    // machine; a 32 MB burst can wait a second and more for a busy sshd to take it in, which is
+    // no progress, rightly failed)
+    const paced = new Readable({ read() {} });
+    let sent = 0;
+    const pacer = setInterval(() => {
+      paced.push(sent++ < 60 ? Buffer.alloc(65536, 120) : null);
+      if (sent > 60) clearInterval(pacer);
+    }, 40);
+    const { ms: took, value } = await timed(host.exec('wc -c', { stdin: paced, idleTimeout: 1000 }));
+    clearInterval(pacer);
+    expect(value).toMatchObject({ code: 0, stdout: `${60 * 65536}\n` });
+    expect(took).toBeGreaterThan(2000);
+    // 32 MB in 64 KB pieces, far more than the channel's window: once the stream began the host
+    // stops answering, its window runs out, nothing more goes
+    let left = 512;
+    const burst = new Readable({
+      read() {
+        if (left === 512) proxy.hold(true);
+        this.push(left-- > 0 ? Buffer.alloc(65536, 120) : null);
+      },
+    });
+    const { ms, error } = await timed(host.exec('wc -c', { stdin: burst, idleTimeout: 500, what: 'the upload' }));
     expect((error as Error).message).toBe(`${host.target} did not answer within 500 ms (operationTimeout): run the upload (no progress)`);
     expect(ms).toBeLessThan(3000);
     expect(host.sessions.active).toBe(0);

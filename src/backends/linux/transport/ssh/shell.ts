@@ -68,9 +68,18 @@ export function stepGroupCommand(command: string, pidFile: string): string {
   return `setsid --wait bash -c ${quote(inner)}; s=$?; rm -f ${P}; exit $s`;
 }
 
-/** Shell text that SIGKILLs the groups whose pgids the `pidFiles` (of stepGroupCommand) name, and removes the files. */
+/**
+ * Shell text that SIGKILLs the groups whose pgids the `pidFiles` (of stepGroupCommand) name,
+ * and removes the files of the groups it killed. A file it cannot read yet (not yet written,
+ * or created but still empty: the kill came as the command started) is left alone, for the
+ * command to write and a later kill to find: removing it then would lose the only record of
+ * a group that goes on running.
+ */
 export function killStepGroupsScript(pidFiles: readonly string[]): string {
   return pidFiles
-    .map((file) => `{ read -r p < ${quote(file)}; } 2>/dev/null && case $p in "" | *[!0-9]*) ;; *) kill -KILL -- -$p 2>/dev/null ;; esac; rm -f ${quote(file)}`)
+    .map(
+      (file) =>
+        `if { read -r p < ${quote(file)}; } 2>/dev/null; then case $p in "" | *[!0-9]*) ;; *) kill -KILL -- -$p 2>/dev/null; rm -f ${quote(file)} ;; esac; fi`,
+    )
     .join('\n');
 }
