@@ -48,6 +48,8 @@ export type { Backend, BackendDefinition, BackendSession, Cleaner, CleanReport }
 export { connectionRule, dependsOnType, describeConnectsTo } from './resources/connections.js';
 export type { ConnectionMatch } from './resources/connections.js';
 export { registerResourceType, registerCleaner, defaultRegistry, TypeRegistry } from './resources/registry.js';
+export { isResourceType, loadTypeModules, TypeModuleError, typeModulesOnPath, TYPES_PATH_VARIABLE } from './resources/type-modules.js';
+export type { TypeModuleSource } from './resources/type-modules.js';
 export type {
   AnyAttributeValues,
   AttributeKind,
@@ -95,10 +97,12 @@ export {
   ExperimentFileError,
   formatExperiment,
   loadExperimentFile,
+  loadFileTypes,
   parseExperiment,
   saveExperimentFile,
+  typeModulesOfFile,
 } from './files/index.js';
-export type { ExperimentFileDescription, LoadOptions } from './files/index.js';
+export type { ExperimentFileDescription, FileTypesOptions, LoadOptions } from './files/index.js';
 export type { ExpandedTopology, ResourceTemplate, TopologyDescription, TopologyKind } from './files/index.js';
 export type { ParameterValue, Parameters } from './files/index.js';
 export { CampaignError, confidenceInterval, plotCampaign, readCampaign, resumeCampaign, runExperiment, studentTQuantile } from './campaign/index.js';

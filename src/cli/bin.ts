@@ -23,6 +23,7 @@ import { planCommand, type PlanCommandOptions } from './plan.js';
 import { showCommand, type ShowOptions } from './show.js';
 import { timelineCommand } from './timeline.js';
 import { typesCommand } from './types.js';
+import { addTypesOption, type TypesFlags } from './type-options.js';
 import { validateCommand, type ValidateOptions } from './validate.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -85,13 +86,14 @@ program
     code = await validateCommand(file, options);
   });
 
-program
-  .command('types')
-  .description('list resource types with their attributes and traces')
-  .argument('[type]', 'only this type')
-  .action((type?: string) => {
-    code = typesCommand(type);
-  });
+addTypesOption(
+  program
+    .command('types')
+    .description('list resource types with their attributes and traces (and those of types modules: --types, NEPI_TYPES_PATH)')
+    .argument('[type]', 'only this type'),
+).action(async (type: string | undefined, options: TypesFlags) => {
+  code = await typesCommand(type, options);
+});
 
 program
   .command('show')
@@ -108,7 +110,7 @@ program
   .description("draw the experiment's resources, connections and conditions (Graphviz DOT, or SVG)")
   .argument('<file>', 'experiment file (YAML or JSON)')
   .option('-o, --output <file>', 'write to this file instead of stdout: .dot (or .gv) for DOT, .svg for SVG')
-  .action(async (file: string, options: { output?: string }) => {
+  .action(async (file: string, options: { output?: string } & TypesFlags) => {
     code = await graphCommand(file, options);
   });
 
@@ -190,6 +192,9 @@ program
       ),
     );
   });
+
+// the commands that read experiment files load types modules too (docs/resource-types.md#types-modules)
+for (const name of ['run', 'validate', 'plan', 'graph', 'show', 'resume']) addTypesOption(program.commands.find((command) => command.name() === name)!);
 
 addExamples(program);
 

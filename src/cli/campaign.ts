@@ -3,7 +3,7 @@
  * --metric CMD [--sweep NAME=V1,V2 ...] [--sweep-file FILE]`, and `nepi campaign resume|show|plot DIR`.
  */
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CampaignError } from '../campaign/campaign-error.js';
 import { parseSweepAndParamArguments, readSweepFile } from '../campaign/combinations.js';
@@ -12,7 +12,11 @@ import { plotCampaign } from '../campaign/plot.js';
 import { readCampaign, resumeCampaign, runExperiment } from '../campaign/run-experiment.js';
 import type { CampaignEvent, CampaignResult } from '../campaign/types.js';
 import type { IntervalMethod, StopOptions } from '../campaign/stop-rule.js';
+import { loadFileTypes } from '../files/file-types.js';
+import { readExperimentFile } from '../files/load.js';
+import type { TypeRegistry } from '../resources/registry.js';
 import { ExitCode } from './exit-codes.js';
+import { commandRegistry, type TypesFlags } from './type-options.js';
 import { listenForInterrupt } from './interrupt.js';
 
 /** The `nepi run` flags that make a campaign, as commander hands them over. */
@@ -70,7 +74,8 @@ export function isCampaign(flags: CampaignFlags): boolean {
 /** `nepi run FILE` with campaign flags. */
 export async function runCampaignCommand(
   file: string,
-  flags: CampaignFlags & { readonly localDir?: string; readonly expId?: string; readonly json?: boolean; readonly ui?: boolean; readonly inspect?: boolean },
+  flags: CampaignFlags &
+    TypesFlags & { readonly localDir?: string; readonly expId?: string; readonly json?: boolean; readonly ui?: boolean; readonly inspect?: boolean },
 ): Promise<ExitCode> {
   if (flags.json) throw new CampaignError('--json prints the events of one run; a campaign keeps every run in its directory');
   if (flags.ui || flags.inspect) {
@@ -87,6 +92,8 @@ export async function runCampaignCommand(
   };
   const sweep = parseSweepAndParamArguments(flags.sweep ?? [], flags.param ?? []);
   const combinations = flags.sweepFile !== undefined ? readSweepFile(flags.sweepFile) : undefined;
+  // every run of the campaign looks its types up here: the built-in ones, --types, NEPI_TYPES_PATH and the file's
+  const registry = await loadFileTypes(await readExperimentFile(file), file, { registry: await commandRegistry(flags) });
   const { signal, dispose } = interruptible();
   try {
     const result = await runExperiment(file, {
@@ -97,6 +104,7 @@ export async function runCampaignCommand(
       ...(flags.campaignDir !== undefined ? { dir: flags.campaignDir } : {}),
       ...(flags.localDir !== undefined ? { localDir: flags.localDir } : {}),
       ...(flags.expId !== undefined ? { expId: flags.expId } : {}),
+      registry,
       signal,
       onEvent: eventPrinter(),
     });
@@ -108,13 +116,26 @@ export async function runCampaignCommand(
 
 /** `nepi campaign resume DIR`. */
 export async function campaignResumeCommand(dir: string): Promise<ExitCode> {
+  const registry = await campaignRegistry(dir);
   const { signal, dispose } = interruptible();
   try {
-    const result = await resumeCampaign(dir, { signal, onEvent: eventPrinter() });
+    const result = await resumeCampaign(dir, { registry, signal, onEvent: eventPrinter() });
     return finish(result);
   } finally {
     dispose();
   }
+}
+
+/**
+ * The types a campaign resumed from `dir` looks up: the built-in ones, NEPI_TYPES_PATH's, and
+ * those of the modules its experiment file names, resolved from the folder the file was in.
+ */
+async function campaignRegistry(dir: string): Promise<TypeRegistry> {
+  const registry = await commandRegistry({});
+  const { experiment } = readCampaign(dir).state;
+  if (experiment.kind !== 'file') return registry;
+  const copy = join(dir, experiment.copy);
+  return loadFileTypes(await readExperimentFile(copy), copy, { registry, from: dirname(experiment.file) });
 }
 
 /** `nepi campaign show DIR`. */

@@ -1,4 +1,5 @@
 /** Text the CLI prints: summaries, resource tables, type descriptions. */
+import { fileURLToPath } from 'node:url';
 import { formatDuration } from '../time/duration.js';
 import { defaultRegistry } from '../resources/registry.js';
 import type { ResourceType, ResultSpec } from '../resources/resource-type.js';
@@ -96,8 +97,10 @@ function runStart(summary: RunSummary): number {
   return starts.reduce((min, t) => Math.min(min, t), starts[0] ?? 0);
 }
 
-export function formatType(type: ResourceType): string {
+/** What `nepi types` prints of a type; `module`: the file URL of the types module it came from. */
+export function formatType(type: ResourceType, module?: string): string {
   const lines = [`${type.type}: ${type.help}`];
+  if (module !== undefined) lines.push(`  from: ${fileURLToPath(module)}`);
   const connects = Object.entries(type.connectsTo).map(([pattern, rule]) => {
     const count = rule.min !== undefined || rule.max !== undefined ? ` (${rule.min ?? 0}..${rule.max ?? 'n'})` : '';
     return `${pattern}${count}`;

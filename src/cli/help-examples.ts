@@ -26,10 +26,12 @@ const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
   validate: [
     ['nepi validate exp.yaml', 'every problem with its line, column and the offending line'],
     ['nepi validate exp.yaml --sweep rate=1,10', 'check the file with each value of ${rate}'],
+    ['nepi validate exp.yaml --types ./my-types.js', 'its resources may use the types of this module (or name it in `types:`)'],
   ],
   types: [
     ['nepi types', 'every resource type with its attributes and traces'],
     ['nepi types linux::Application', 'one type'],
+    ['nepi types --types ./my-types.js', 'with the types of a types module of your own (NEPI_TYPES_PATH: of its folders)'],
   ],
   show: [
     ['nepi show nepi-runs/fan-in/20261204T101500-ab12cd34', "a past run's status, failures, resources and results"],

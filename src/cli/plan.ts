@@ -6,8 +6,9 @@ import { planReport, writePlan } from '../plan/write-plan.js';
 import { combineArguments, describeCombination } from '../campaign/combinations.js';
 import type { Parameters } from '../files/parameters.js';
 import { ExitCode } from './exit-codes.js';
+import { commandRegistry, type TypesFlags } from './type-options.js';
 
-export interface PlanCommandOptions {
+export interface PlanCommandOptions extends TypesFlags {
   readonly output?: string;
   readonly localDir?: string;
   readonly expId?: string;
@@ -22,8 +23,9 @@ export async function planCommand(file: string, options: PlanCommandOptions): Pr
   const swept = combinations.length > 1;
   const reports: object[] = [];
   let code: ExitCode = ExitCode.OK;
+  const registry = await commandRegistry(options);
   for (const parameters of combinations) {
-    const plan = await planExperimentFile(file, { ...(options.expId === undefined ? {} : { expId: options.expId }), parameters });
+    const plan = await planExperimentFile(file, { ...(options.expId === undefined ? {} : { expId: options.expId }), parameters, registry });
     const base = options.output ?? join(options.localDir ?? 'nepi-runs', plan.expId, 'plan');
     const [html] = writePlan(swept ? join(base, combinationFolder(parameters)) : base, plan);
     if (plan.stuck.length > 0 || plan.status === 'aborted') code = ExitCode.FAILED;

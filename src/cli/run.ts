@@ -8,9 +8,10 @@ import { listenForInterrupt } from './interrupt.js';
 import { progressMode, showProgress } from './progress.js';
 import { useColor } from './color.js';
 import { prepareWatch, type WatchFlags } from '../ui/watch-run.js';
+import { commandRegistry, resultSpecsOf, type TypesFlags } from './type-options.js';
 
 /** --ui, --port, --ui-exit, --inspect: see docs/live-view.md and docs/inspect.md. */
-export interface RunOptions extends CampaignFlags, WatchFlags {
+export interface RunOptions extends CampaignFlags, WatchFlags, TypesFlags {
   readonly localDir?: string;
   readonly expId?: string;
   readonly json?: boolean;
@@ -26,8 +27,10 @@ export async function runCommand(file: string, options: RunOptions): Promise<Exi
   const mode = progressMode(options, process.stdout);
   const log = mode === 'json' ? process.stderr : process.stdout;
   const color = useColor(log);
+  const registry = await commandRegistry(options);
   const watch = await prepareWatch(options, log);
   const ec = await loadExperimentFile(file, {
+    registry,
     parameters: parseParamArguments(options.param ?? []),
     ...(options.localDir !== undefined ? { localDir: options.localDir } : {}),
     ...(options.expId !== undefined ? { expId: options.expId } : {}),
@@ -47,7 +50,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<Exi
   try {
     summary = await ec.run({ signal: interrupt.signal });
     progress.stop();
-    log.write(`\n${formatSummary(summary, { color })}\n`);
+    log.write(`\n${formatSummary(summary, { color, resultSpecs: resultSpecsOf(ec.registry) })}\n`);
   } finally {
     progress.stop();
     interrupt.stop();

@@ -9,15 +9,16 @@ import { NepiError } from '../errors.js';
 import { loadExperimentText, readExperimentFile } from '../files/load.js';
 import { parseExperiment, type ParsedExperiment } from '../files/parse.js';
 import { formatPath } from '../files/paths.js';
-import { defaultRegistry } from '../resources/registry.js';
+import { loadFileTypes } from '../files/file-types.js';
 import { readRun } from '../run/read-run.js';
 import { ExitCode } from './exit-codes.js';
 import { formatSummary } from './format.js';
 import { useColor } from './color.js';
 import { inspectCommand } from './inspect.js';
 import { liveController } from '../run/controller-record.js';
+import { commandRegistry, resultSpecsOf, type TypesFlags } from './type-options.js';
 
-export interface ShowOptions {
+export interface ShowOptions extends TypesFlags {
   /** `--expanded FILE`: print this experiment file expanded, instead of a run's summary. */
   readonly expanded?: string;
   /** `NAME=VALUE`: a parameter's value, with --expanded. */
@@ -28,18 +29,19 @@ export async function showCommand(runDir: string | undefined, options: ShowOptio
   if (options.expanded !== undefined) {
     if (runDir !== undefined)
       throw new NepiError(`nepi show takes a run directory or --expanded FILE, not both (got '${runDir}' and --expanded ${options.expanded})`);
-    return showExpanded(options.expanded, options.param ?? []);
+    return showExpanded(options.expanded, options.param ?? [], options);
   }
   if (runDir === undefined) throw new NepiError('nepi show needs a run directory (nepi show RUN_DIR), or an experiment file with --expanded FILE');
   if ((options.param ?? []).length > 0) throw new NepiError('--param gives the value of a parameter of an experiment file: it goes with --expanded FILE');
-  return showRun(runDir);
+  return showRun(runDir, options);
 }
 
-async function showRun(runDir: string): Promise<ExitCode> {
+async function showRun(runDir: string, flags: TypesFlags): Promise<ExitCode> {
   const { summary, events } = await readRun(runDir);
   if (summary) {
     process.stdout.write(`${summary.expId}/${summary.runId}, ${summary.startedAt} - ${summary.endedAt}\n`);
-    process.stdout.write(`${formatSummary(summary, { resources: true, color: useColor(process.stdout) })}\n`);
+    const resultSpecs = resultSpecsOf(await commandRegistry(flags));
+    process.stdout.write(`${formatSummary(summary, { resources: true, color: useColor(process.stdout), resultSpecs })}\n`);
     return ExitCode.OK;
   }
   // no summary and a controller that still runs: the run goes on, show it as inspect does
@@ -53,12 +55,13 @@ async function showRun(runDir: string): Promise<ExitCode> {
 }
 
 /** The file checked as `validate` checks it (problems exit with 2), then printed expanded. */
-async function showExpanded(file: string, paramArguments: readonly string[]): Promise<ExitCode> {
+async function showExpanded(file: string, paramArguments: readonly string[], flags: TypesFlags): Promise<ExitCode> {
   const parameters = parseParamArguments(paramArguments);
   const text = await readExperimentFile(file);
-  const parsed = parseExperiment(text, { file, registry: defaultRegistry, parameters });
+  const registry = await loadFileTypes(text, file, { registry: await commandRegistry(flags) });
+  const parsed = parseExperiment(text, { file, registry, parameters });
   // the second pass (connections, cycles) too: what is printed is an experiment that loads
-  const ec = loadExperimentText(text, file, { record: false, parameters });
+  const ec = loadExperimentText(text, file, { record: false, parameters, registry });
   // nothing was deployed: stop without a release, which would run every release step
   ec.actor.stop();
   process.stdout.write(formatExpanded(parsed));
@@ -70,8 +73,11 @@ async function showExpanded(file: string, paramArguments: readonly string[]): Pr
  * what it made. Lists of names (`connect`, `group`) are written on one line.
  */
 export function formatExpanded(parsed: ParsedExperiment): string {
-  const { expId, resources: described } = parsed.description;
-  const document = new Document({ ...(expId === undefined ? {} : { expId }), resources: described }, { aliasDuplicateObjects: false });
+  const { expId, types, resources: described } = parsed.description;
+  const document = new Document(
+    { ...(expId === undefined ? {} : { expId }), ...(types === undefined ? {} : { types }), resources: described },
+    { aliasDuplicateObjects: false },
+  );
   const topologies = parsed.topologies ?? [];
   const count = Object.keys(described).length;
   const made = topologies.reduce((n, t) => n + t.nodes.length + t.links.length, 0);

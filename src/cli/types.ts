@@ -1,10 +1,11 @@
-/** `nepi types [TYPE]`: the resource types, their attributes and traces. */
-import { defaultRegistry } from '../resources/registry.js';
+/** `nepi types [TYPE]`: the resource types, their attributes and traces (with those of types modules, and where each came from). */
 import { ExitCode } from './exit-codes.js';
 import { formatType } from './format.js';
+import { commandRegistry, type TypesFlags } from './type-options.js';
 
-export function typesCommand(name?: string): ExitCode {
-  const types = name === undefined ? defaultRegistry.list() : [defaultRegistry.get(name)];
-  process.stdout.write(`${types.map(formatType).join('\n\n')}\n`);
+export async function typesCommand(name: string | undefined, flags: TypesFlags = {}): Promise<ExitCode> {
+  const registry = await commandRegistry(flags);
+  const types = name === undefined ? registry.list() : [registry.get(name)];
+  process.stdout.write(`${types.map((type) => formatType(type, registry.moduleOf(type.type))).join('\n\n')}\n`);
   return ExitCode.OK;
 }

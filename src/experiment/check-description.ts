@@ -25,7 +25,7 @@ export { list, show, isPlainObject };
  * top-level `$schema` (for editors reading JSON files) is accepted too, and ignored.
  * `topologies` are expanded into resources by the files layer before this check.
  */
-export const EXPERIMENT_KEYS = ['expId', 'topologies', 'resources'] as const;
+export const EXPERIMENT_KEYS = ['expId', 'types', 'topologies', 'resources'] as const;
 export const RESOURCE_KEYS = ['type', 'connect', 'attributes', 'conditions', 'plan'] as const;
 export const CONDITION_KEYS = ['action', 'attribute', 'value', 'group', 'state', 'time', 'timeout', 'onTimeout'] as const;
 
@@ -39,7 +39,7 @@ export function checkExperiment(value: unknown, registry: TypeRegistry): { descr
   const report = (path: readonly PathSegment[], problem: string, part: EntryPart = 'value') => problems.push({ path, part, problem });
 
   const resources: Record<string, ResourceDescription> = {};
-  const description: { expId?: string; resources: Record<string, ResourceDescription> } = { resources };
+  const description: { expId?: string; types?: string[]; resources: Record<string, ResourceDescription> } = { resources };
   if (value === null || value === undefined) {
     report([], "the file is empty: expected a mapping with 'resources'");
     return { description, problems };
@@ -63,6 +63,10 @@ export function checkExperiment(value: unknown, registry: TypeRegistry): { descr
     } else {
       description.expId = expId;
     }
+  }
+  if (Object.hasOwn(value, 'types')) {
+    const types = checkTypeModules(value['types'], report);
+    if (types) description.types = types;
   }
   if (Object.hasOwn(value, 'topologies')) {
     report(['topologies'], 'topologies are expanded into resources when a file is parsed (parseExperiment, buildExperiment): this description was not', 'key');
@@ -89,6 +93,21 @@ export function checkExperiment(value: unknown, registry: TypeRegistry): { descr
 }
 
 type Report = (path: readonly PathSegment[], problem: string, part?: EntryPart) => void;
+
+/** `types`: a list of the paths of types modules (loaded by the files layer before this check, see type-modules.ts). */
+function checkTypeModules(value: unknown, report: Report): string[] | undefined {
+  if (!Array.isArray(value)) {
+    report(['types'], `expected a list of types modules (paths of JavaScript files, e.g. [./my-types.js]), got ${show(value)}`);
+    return undefined;
+  }
+  const modules: string[] = [];
+  value.forEach((module: unknown, i) => {
+    if (typeof module !== 'string' || module.trim() === '') {
+      report(['types', i], `expected the path of a types module (a JavaScript file), got ${show(module)}`);
+    } else modules.push(module);
+  });
+  return modules;
+}
 
 function checkResource(
   value: unknown,

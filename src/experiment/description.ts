@@ -42,4 +42,12 @@ export interface ExperimentDescription {
  * An experiment as a file holds it: like {@link ExperimentDescription}, but `expId` may be
  * left out (the controller then makes one up, or the loader's options give it).
  */
-export type ExperimentFileDescription = Omit<ExperimentDescription, 'expId'> & { readonly expId?: string };
+export type ExperimentFileDescription = Omit<ExperimentDescription, 'expId'> & {
+  readonly expId?: string;
+  /**
+   * The types modules the file names (paths relative to its folder), whose resource types its
+   * resources may use: loaded by `loadExperimentFile` (docs/resource-types.md#types-modules),
+   * not by the controller.
+   */
+  readonly types?: readonly string[];
+};

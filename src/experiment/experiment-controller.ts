@@ -50,7 +50,8 @@ export class ExperimentController {
   /** `<localDir>/<expId>/<runId>`, absolute: where this run's files go. */
   readonly runDir: string;
   readonly clock: Clock;
-  readonly #registry: TypeRegistry;
+  /** Where this controller looks resource types up by name (its options' `registry`). */
+  readonly registry: TypeRegistry;
   readonly #actor: ControllerActor;
   readonly #model: ExperimentModel;
   readonly #recorder: Recorder;
@@ -63,7 +64,7 @@ export class ExperimentController {
     ({ expId: this.expId, runId: this.runId, localDir: this.localDir, runDir: this.runDir } = runIdentity(options));
     this.#startedAt = options.startedAt ?? new Date();
     this.clock = options.clock ?? realClock;
-    this.#registry = options.registry ?? defaultRegistry;
+    this.registry = options.registry ?? defaultRegistry;
     const run = new RunDirectory(this.runDir);
     const recording = options.record ?? true;
     this.#actor = createActor(controllerMachine, {
@@ -85,7 +86,7 @@ export class ExperimentController {
       onTry: (report) => this.#actor.send({ type: 'step.try', report }),
     });
     this.#recorder = recording
-      ? recordRun(this.#actor, run, { describe: () => this.describe(), typeOf: (guid) => this.#model.resource(guid)?.type })
+      ? recordRun(this.#actor, run, { describe: () => this.describe(), typeOf: (guid) => this.#model.resource(guid)?.type, registry: this.registry })
       : recordNothing(run);
     this.#waits = new Waits(this.#actor, this.#model);
     this.#actor.start();
@@ -116,8 +117,7 @@ export class ExperimentController {
    * deployment; `run()` takes it to its end. See docs/reliability.md and restore.ts.
    */
   static async resume(runDir: string, options: ResumeOptions = {}): Promise<ExperimentController> {
-    const registry = options.registry ?? defaultRegistry;
-    const { recorded, description, options: made } = takeOverRun(runDir, registry, options);
+    const { recorded, description, options: made } = await takeOverRun(runDir, options.registry ?? defaultRegistry, options);
     const ec = ExperimentController.fromDescription(description, made);
     const plan = await planRestore(recorded, (guid) => (ec.#model.resource(guid) ? ec.#model.record(guid) : undefined), ec.clock);
     options.beforeResume?.(ec);
@@ -176,7 +176,7 @@ export class ExperimentController {
   /** Register a resource of `type` (a registered name or a type object); returns its guid. */
   registerResource(type: string | ResourceType, attributes: Readonly<Record<string, unknown>> = {}, options: { name?: string } = {}): string {
     this.#assertRunning('register a resource');
-    const record = this.#model.addResource(typeof type === 'string' ? this.#registry.get(type) : type, attributes, options.name);
+    const record = this.#model.addResource(typeof type === 'string' ? this.registry.get(type) : type, attributes, options.name);
     const { guid } = record;
     const input: ResourceInput = { guid, type: record.type, plan: (step) => record.runs(step), now: () => this.clock.now(), handle: record };
     const actor = createActor(resourceLogic(record.resourceType), { parent: this.#actor, id: guid, input });

@@ -10,7 +10,9 @@ import { toChangeRecord, toConditionRecord, toEventRecord, toInterruptRecord, to
 import type { RunDirectory } from '../run/run-directory.js';
 import type { RunSummary } from '../run/summary.js';
 import { writeRunTimeline } from '../timeline/write.js';
-import type { ExperimentDescription } from './description.js';
+import { fileURLToPath } from 'node:url';
+import type { TypeRegistry } from '../resources/registry.js';
+import type { ExperimentDescription, ExperimentFileDescription } from './description.js';
 import { writeControllerRecord } from '../run/controller-record.js';
 
 export interface Recorder {
@@ -23,6 +25,21 @@ export interface RecordedExperiment {
   describe(): ExperimentDescription;
   /** The type of a resource, for the records. */
   typeOf(guid: string): string | undefined;
+  /** Where its types are looked up: the types modules they came from are recorded too. */
+  readonly registry?: TypeRegistry;
+}
+
+/**
+ * The experiment as experiment.json holds it: its description, and in `types` the files of the
+ * types modules its resources' types came from (see type-modules.ts), which a resume loads again.
+ */
+export function recordedDescription(description: ExperimentDescription, registry: TypeRegistry | undefined): ExperimentFileDescription {
+  const modules = new Set<string>();
+  for (const { type } of Object.values(description.resources)) {
+    const module = registry?.moduleOf(type);
+    if (module !== undefined) modules.add(fileURLToPath(module));
+  }
+  return modules.size === 0 ? description : { expId: description.expId, types: [...modules], resources: description.resources };
 }
 
 /** Record the run of `controller` in `run` from its first deploy on. */
@@ -34,7 +51,7 @@ export function recordRun(controller: ControllerActor, run: RunDirectory, experi
   const subscriptions = [
     controller.on('deployed', () => {
       deployed = true;
-      run.writeExperiment(experiment.describe());
+      run.writeExperiment(recordedDescription(experiment.describe(), experiment.registry));
       writeControllerRecord(run.path);
     }),
     controller.on('resumed', ({ marker }) => {

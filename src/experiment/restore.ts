@@ -21,11 +21,12 @@ import { isResourceState, stateRank, type ResourceState, type StepName } from '.
 import type { RestoredResource } from '../../machines/resource.js';
 import { describeCause, NepiError } from '../errors.js';
 import type { TypeRegistry } from '../resources/registry.js';
+import { loadTypeModules, type TypeModuleSource } from '../resources/type-modules.js';
 import type { ReattachOutcome } from '../resources/resource-type.js';
 import type { EventRecord } from '../run/event-record.js';
 import { readRecordedRun, type RecordedRun } from '../run/recorded-run.js';
 import { within } from '../time/race.js';
-import { checkExperiment } from './check-description.js';
+import { checkExperiment, isPlainObject } from './check-description.js';
 import type { ExperimentFileDescription } from './description.js';
 import type { ResourceRecord } from './resource-record.js';
 import type { ExperimentControllerOptions, ResumeOptions } from './options.js';
@@ -66,21 +67,24 @@ interface Recorded {
 
 /**
  * Take over the run in `runDir` for a resume: read what it recorded, check that no other
- * controller drives it, record this process as its controller, and check its experiment as
- * a description. Returns the options its new controller is made with too: where the run
- * lives (its localDir, expId and runId), when it started, and `options`' clock and inspector.
+ * controller drives it, record this process as its controller, load the types modules its
+ * experiment's types came from (`types` in experiment.json, into a copy of `given`), and check
+ * its experiment as a description. Returns the options its new controller is made with too:
+ * where the run lives (its localDir, expId and runId), when it started, the registry its types
+ * are in, and `options`' clock and inspector.
  */
-export function takeOverRun(
+export async function takeOverRun(
   runDir: string,
-  registry: TypeRegistry,
+  given: TypeRegistry,
   options: Pick<ResumeOptions, 'clock' | 'inspect'>,
-): { recorded: RecordedRun; description: ExperimentFileDescription; options: ExperimentControllerOptions } {
+): Promise<{ recorded: RecordedRun; description: ExperimentFileDescription; options: ExperimentControllerOptions }> {
   const dir = resolve(runDir);
   const recorded = readRecordedRun(dir);
   assertNoLiveController(dir);
   // this process drives the run from now on: a second resume started while this one asks
   // the types what is still there (up to REATTACH_TIMEOUT_MS) must find it, not the dead one
   writeControllerRecord(dir);
+  const registry = await loadTypeModules(recordedTypeModules(recorded.description, dir), given);
   const checked = checkExperiment(recorded.description, registry);
   const [problem] = checked.problems;
   if (problem) throw new NepiError(`${resolve(dir, 'experiment.json')}: ${problem.problem}`);
@@ -88,6 +92,14 @@ export function takeOverRun(
   const { clock, inspect } = options;
   const made = { ...where, registry, startedAt: recorded.startedAt, ...(clock ? { clock } : {}), ...(inspect ? { inspect } : {}) };
   return { recorded, description: checked.description, options: made };
+}
+
+/** The types modules experiment.json lists in `types` (absolute paths, see recorder.ts); what is not a list of strings is left to the check. */
+function recordedTypeModules(description: unknown, dir: string): TypeModuleSource[] {
+  const types = isPlainObject(description) ? description['types'] : undefined;
+  if (!Array.isArray(types)) return [];
+  const namedBy = `${resolve(dir, 'experiment.json')}: types`;
+  return types.filter((module): module is string => typeof module === 'string').map((module) => ({ module, from: dir, namedBy }));
 }
 
 /** How long a type's reattach may take (real time) before the resource counts as gone. */

@@ -7,6 +7,8 @@ export type { ExperimentFileDescription } from '../experiment/description.js';
 import './controller-methods.js';
 export { buildExperiment, loadExperimentFile, loadExperimentText } from './load.js';
 export type { LoadOptions } from './load.js';
+export { loadFileTypes, typeModulesOfFile } from './file-types.js';
+export type { FileTypesOptions } from './file-types.js';
 export { experimentFileFormat, formatExperiment, saveExperimentFile } from './save.js';
 export type { ExperimentFileFormat } from './save.js';
 export { experimentSchema, experimentSchemaText } from './schema.js';

@@ -11,6 +11,7 @@ import { DescriptionError } from '../experiment/description-path.js';
 import { ExperimentController, type ExperimentControllerOptions } from '../experiment/experiment-controller.js';
 import { defaultRegistry } from '../resources/registry.js';
 import { ExperimentFileError } from './experiment-file-error.js';
+import { loadFileTypes } from './file-types.js';
 import { substituteParameters, type Parameters } from './parameters.js';
 import { locateProblems, parseExperiment, throwIfAny, type ParsedExperiment } from './parse.js';
 import { formatPath } from './paths.js';
@@ -24,12 +25,16 @@ export type LoadOptions = ExperimentControllerOptions & { readonly expId?: strin
 
 /**
  * Read the experiment file at `path` (YAML or JSON, whatever its extension) and build its
- * controller, validated: nothing is deployed. Throws an {@link ExperimentFileError} naming
- * the file, line, column and path of the first problem (and listing every problem the
- * file's structure has).
+ * controller, validated: nothing is deployed. The types modules its `types` key names are
+ * loaded first, into a copy of `options.registry` (default: the built-in one) that the
+ * controller then uses (see file-types.ts). Throws an {@link ExperimentFileError} naming the
+ * file, line, column and path of the first problem (and listing every problem the file's
+ * structure has).
  */
 export async function loadExperimentFile(path: string, options: LoadOptions = {}): Promise<ExperimentController> {
-  return loadExperimentText(await readExperimentFile(path), path, options);
+  const text = await readExperimentFile(path);
+  const registry = await loadFileTypes(text, path, options.registry ? { registry: options.registry } : {});
+  return loadExperimentText(text, path, { ...options, registry });
 }
 
 /** The text of the experiment file at `path`; one that cannot be read is an {@link ExperimentFileError}. */
@@ -43,7 +48,8 @@ export async function readExperimentFile(path: string): Promise<string> {
 
 /**
  * Build the controller of an experiment file's text, as {@link loadExperimentFile} does;
- * `file` is the name problems are reported with.
+ * `file` is the name problems are reported with. The modules of its `types` key are not
+ * loaded here: `options.registry` must hold their types (see {@link loadFileTypes}).
  */
 export function loadExperimentText(text: string, file: string, options: LoadOptions = {}): ExperimentController {
   const parsed = parseExperiment(text, {

@@ -193,6 +193,12 @@ export function experimentSchema(registry: TypeRegistry = defaultRegistry): Json
         minLength: 1,
         pattern: '^(?!\\.\\.?$)[^/\\\\]+$',
       },
+      types: {
+        description:
+          "Types modules: JavaScript files (paths relative to this file) whose default export is a resource type made by defineResourceType, or a list of them; this file's resources may use their types.",
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+      },
       topologies: {
         description:
           'Topologies (linear, ring, star, tree, mesh, ladder) expanded into resources before the rest of the file is checked; their nodes and links are named from a prefix (h1, l1-2) and can be connected to and waited for.',

@@ -13,10 +13,16 @@ import type { ResourceView, StepContext } from '../resources/views.js';
 /** Step durations in ms by resource guid, from the file's `plan:` hints. */
 export type PlanDurations = ReadonlyMap<string, Readonly<Partial<Record<StepName, number>>>>;
 
-/** A registry holding the plan stand-in of every type of `source`. */
+/**
+ * A registry holding the plan stand-in of every type of `source`; a stand-in of a type from a
+ * types module is recorded as that module's, so that loading the module again adds nothing.
+ */
 export function planRegistry(source: TypeRegistry, durations: PlanDurations): TypeRegistry {
   const registry = new TypeRegistry();
-  for (const type of source.list()) registry.register(planType(type, durations));
+  for (const type of source.list()) {
+    const module = source.moduleOf(type.type);
+    registry.register(planType(type, durations), module === undefined ? {} : { module });
+  }
   return registry;
 }
 

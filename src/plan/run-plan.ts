@@ -4,13 +4,13 @@
  * released, and how long the whole takes. The file is first checked exactly as `validate`
  * checks it, so a condition that can never hold is the same error, with the same message.
  */
-import type { AttributeChangeRecord } from '../../machines/resource.js';
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { stateRank, type ResourceState, type StepName } from '../../machines/lifecycle.js';
+import type { AttributeChangeRecord } from '../../machines/resource.js';
 import type { ExperimentController } from '../experiment/experiment-controller.js';
 import { describeCause, RunStalledError } from '../errors.js';
-import { loadExperimentFile } from '../files/load.js';
+import { loadFileTypes } from '../files/file-types.js';
+import { loadExperimentFile, readExperimentFile } from '../files/load.js';
 import type { Parameters } from '../files/parameters.js';
 import { parseExperiment } from '../files/parse.js';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
@@ -76,13 +76,15 @@ export interface PlanOptions {
 
 /** Plan the experiment file at `path`. Throws the ExperimentFileError `validate` would throw. */
 export async function planExperimentFile(path: string, options: PlanOptions = {}): Promise<ExperimentPlan> {
-  const registry = options.registry ?? defaultRegistry;
+  const text = await readExperimentFile(path);
+  // the real types: the given ones and those of the modules the file's `types` names
+  const registry = await loadFileTypes(text, path, { registry: options.registry ?? defaultRegistry });
   const parameters = options.parameters ? { parameters: options.parameters } : {};
   // the checks of `nepi validate`, on the real types
   const checked = await loadExperimentFile(path, { record: false, registry, ...parameters });
   await checked.shutdown();
 
-  const { description } = parseExperiment(await readFile(path, 'utf8'), {
+  const { description } = parseExperiment(text, {
     file: path,
     registry,
     ...parameters,

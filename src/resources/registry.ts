@@ -8,12 +8,14 @@ export class TypeRegistry {
   readonly #backends = new Map<string, Backend>();
   /** Cleaners registered on their own (registerCleaner), by the name they report under. */
   readonly #cleaners = new Map<string, Cleaner>();
+  /** The types module (its file URL) each type loaded from one came from (type-modules.ts). */
+  readonly #modules = new Map<string, string>();
 
   /**
    * Add a type (and its backend, the first time); another type under the same name is an
    * error unless `replace` is set.
    */
-  register(type: ResourceType, options: { replace?: boolean } = {}): void {
+  register(type: ResourceType, options: { replace?: boolean; module?: string } = {}): void {
     const existing = this.#types.get(type.type);
     if (existing && existing !== type && !options.replace) {
       throw new NepiError(`resource type '${type.type}' is already registered; pass { replace: true } to replace it`, {
@@ -22,6 +24,32 @@ export class TypeRegistry {
     }
     if (type.backend) this.registerBackend(type.backend);
     this.#types.set(type.type, type);
+    if (options.module !== undefined) this.#modules.set(type.type, options.module);
+    else this.#modules.delete(type.type);
+  }
+
+  /** The file URL of the types module the type named `name` was loaded from; undefined for a type built in or registered by code. */
+  moduleOf(name: string): string | undefined {
+    return this.#modules.get(name);
+  }
+
+  /** Whether the types of the module at `url` (a file URL) are registered here. */
+  hasModule(url: string): boolean {
+    for (const module of this.#modules.values()) if (module === url) return true;
+    return false;
+  }
+
+  /**
+   * A new registry holding what this one holds (types, the modules they came from, backends,
+   * cleaners): what is added to it afterwards is not added here. A run's own types go in a
+   * copy of the default registry, so that they never leak into another run.
+   */
+  copy(): TypeRegistry {
+    const copy = new TypeRegistry();
+    for (const backend of this.#backends.values()) copy.registerBackend(backend);
+    for (const [name, type] of this.#types) copy.register(type, this.#modules.has(name) ? { module: this.#modules.get(name)! } : {});
+    for (const cleaner of this.#cleaners.values()) copy.registerCleaner(cleaner);
+    return copy;
   }
 
   /** Add a backend (its cleaners run with `nepi clean`); registering its types does it too. */

@@ -14,7 +14,7 @@ const cases: [string, string[], (lines: string[]) => string][] = [
   [
     'an unknown top-level key with no near name',
     ['resources: {}', 'owner: me'],
-    () => "2:1: owner: unknown key 'owner': expected expId, topologies or resources",
+    () => "2:1: owner: unknown key 'owner': expected expId, types, topologies or resources",
   ],
   ['an expId that is not a string', ['expId: 42', 'resources: {}'], (l) => `${at(l, 1, '42')}: expId: expected the experiment's name (a string), got 42`],
   [

@@ -17,7 +17,7 @@ describe('a file with several problems', () => {
       [
         `${file}:2:17: resources.node.type: unknown resource type 'dummy::Nod' - did you mean 'dummy::Node'?`,
         `${file}:3:46: resources.app.connect[0]: unknown resource 'nod' - did you mean 'node'?`,
-        `${file}:4:1: extra: unknown key 'extra': expected expId, topologies or resources`,
+        `${file}:4:1: extra: unknown key 'extra': expected expId, types, topologies or resources`,
       ].join('\n'),
     );
     expect(error.problems).toHaveLength(3);

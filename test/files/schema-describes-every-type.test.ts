@@ -32,7 +32,7 @@ describe('the experiment JSON Schema', () => {
   it('is a draft 2020-12 schema of the file format', () => {
     const s = schema();
     expect(s['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(Object.keys(s['properties'])).toEqual(['$schema', 'expId', 'topologies', 'resources']);
+    expect(Object.keys(s['properties'])).toEqual(['$schema', 'expId', 'types', 'topologies', 'resources']);
     // resources, or topologies alone (docs/experiment-files.md#topologies)
     expect(s['anyOf']).toEqual([{ required: ['resources'] }, { required: ['topologies'] }]);
     expect(s['additionalProperties']).toBe(false);
