@@ -199,6 +199,8 @@ export type ControllerEmitted =
   | { type: 'aborted'; failures: readonly Failure[] }
   | { type: 'interrupted'; interruption: Interruption };
 
+const STOPPED_RANK = stateRank('STOPPED');
+
 /** The part of `enqueueActions`' enqueuer that dispatching uses. */
 interface Enqueue {
   sendTo(
@@ -411,7 +413,10 @@ export const controllerMachine = setup({
     }),
     request: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'request') return;
-      dispatch(context, enqueue, self, context.index.request(event.guid, event.action, context.now()));
+      const { index } = context;
+      // START on a STOPPED resource (the facade checked that its type allows it): a restart
+      const restart = event.action === 'START' && index.get(event.guid).rank === STOPPED_RANK;
+      dispatch(context, enqueue, self, restart ? index.restart(event.guid, { at: context.now() }) : index.request(event.guid, event.action, context.now()));
     }),
     set: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'set') return;
@@ -466,6 +471,8 @@ export const controllerMachine = setup({
       const reportHeld = context.index.reportHeld;
       context.index.reportHeld = false;
       for (const change of event.events) {
+        // a restart recorded: STARTED again after STOPPED
+        if (change.to === 'STARTED' && context.index.get(change.guid).rank === STOPPED_RANK) context.index.restart(change.guid, { request: false });
         context.index.recordState(change.guid, change.to, change.time);
         context.index.markTaken(change.guid);
         if (change.step !== undefined) {

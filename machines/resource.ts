@@ -321,7 +321,8 @@ export const resourceMachine = setup({
       on: { HALT: 'halted' },
       invoke: { src: 'stop', input: stepInput('stop'), onDone: 'STOPPED', onError: failed('stop') },
     },
-    STOPPED: { entry: { type: 'enter', params: { state: 'STOPPED' } } },
+    // START again (a restart): the controller sends it only when the type allows it
+    STOPPED: { entry: { type: 'enter', params: { state: 'STOPPED' } }, on: { START: [{ guard: has('start'), target: 'starting' }, { target: 'STARTED' }] } },
     FINISHED: { entry: { type: 'enter', params: { state: 'FINISHED' } } },
     FAILED: { entry: { type: 'enter', params: { state: 'FAILED' } } },
     /** Resumed from a run directory, waiting for RESUME; `context.state` is the state recorded. */

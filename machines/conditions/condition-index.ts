@@ -314,7 +314,26 @@ export class ConditionIndex {
   }
 
   /**
-   * Record a state change of `guid` at `time`; state changes never go back in the order.
+   * A STOPPED `guid` starts again (a restart): it goes back to READY in the order, with a new
+   * START gate that keeps the user conditions of the first (those that held still hold: their
+   * due time has passed) and a new STOP gate without any (those held already: they would stop
+   * it at once). Watches on its later states wait for it to get there again. With `request`
+   * (the default) the new START is asked for; a resume replaying a restart asks for nothing.
+   */
+  restart(guid: string, options: { at?: number; request?: boolean } = {}): Gate[] {
+    const entry = this.get(guid);
+    const first = entry.gates.START;
+    entry.rank = stateRank('READY');
+    const start = newGate(entry, 'START');
+    entry.gates.START = start;
+    entry.gates.STOP = newGate(entry, 'STOP');
+    for (const w of first?.conditions ?? []) if (w.kind === 'condition') this.attachTo(w, start);
+    return options.request === false ? [] : this.request(guid, 'START', options.at);
+  }
+
+  /**
+   * Record a state change of `guid` at `time`; state changes never go back in the order (a
+   * restart, see `restart`, puts a resource back to READY first).
    * A critical failure satisfies nothing: the experiment aborts, and what waited on the
    * resource must not take its failure for progress.
    */

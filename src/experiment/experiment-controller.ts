@@ -255,7 +255,7 @@ export class ExperimentController {
     return this.#model.describe();
   }
 
-  /** Start a deployed resource (as soon as it is READY and its START conditions hold). */
+  /** Start a deployed resource (as soon as it is READY and its START conditions hold); a STOPPED one starts again when its type is `restartable`. */
   start(guid: string): void {
     this.#request(guid, 'START');
   }
@@ -382,7 +382,7 @@ export class ExperimentController {
 
   #request(guid: string, action: 'START' | 'STOP'): void {
     this.#assertRunning(action.toLowerCase());
-    this.#actor.send({ type: 'request', guid: this.#model.deployedRecord(guid, action.toLowerCase()).guid, action });
+    this.#actor.send({ type: 'request', guid: this.#model.requestable(guid, action).guid, action });
   }
 
   #context(guid: string): ResourceContext {

@@ -58,6 +58,7 @@ export interface AcceptedCondition {
 }
 
 const STARTED_RANK = stateRank('STARTED');
+const STOPPED_RANK = stateRank('STOPPED');
 
 export class ExperimentModel implements ExperimentView {
   readonly expId: string;
@@ -249,11 +250,18 @@ export class ExperimentModel implements ExperimentView {
     return dependencies;
   }
 
-  /** The record of `guid`, which must be deployed for `what` (start, stop): else an InvalidActionError. */
-  deployedRecord(guid: unknown, what: string): ResourceRecord {
+  /**
+   * The record of `guid`, to be asked `action`: an InvalidActionError when it is not deployed,
+   * or for START when it is STOPPED and its type cannot start again (`restartable`).
+   */
+  requestable(guid: unknown, action: 'START' | 'STOP'): ResourceRecord {
     const record = this.record(guid);
-    if (!this.#index.get(record.guid).deployed)
-      throw new InvalidActionError(`cannot ${what} '${record.guid}': it is not deployed`, { guid: record.guid, type: record.type });
+    const where = { guid: record.guid, type: record.type };
+    const entry = this.#index.get(record.guid);
+    if (!entry.deployed) throw new InvalidActionError(`cannot ${action.toLowerCase()} '${record.guid}': it is not deployed`, where);
+    if (action === 'START' && entry.rank === STOPPED_RANK && !record.resourceType.restartable) {
+      throw new InvalidActionError(`cannot start '${record.guid}' again: it is STOPPED, and a ${record.type} cannot restart`, where);
+    }
     return record;
   }
 

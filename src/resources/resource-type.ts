@@ -172,6 +172,11 @@ export interface ResourceTypeDefinition<
    * run fails when its SSH connection is lost for good), so `ec.run()` does not wait for it.
    */
   readonly runWatches?: boolean;
+  /**
+   * A STOPPED resource of this type may start again (`ec.start`: NEPI starts from READY or
+   * STOPPED): its `start` and `run` steps run again, and its traces should go on (append).
+   */
+  readonly restartable?: boolean;
 }
 
 /** A checked type, as `defineResourceType` returns it. `V`, `D` and `S` as in ResourceTypeDefinition. */
@@ -195,6 +200,7 @@ export interface ResourceType<V = any, D = any, S = any> {
   readonly reattach?: ReattachFunction<V, D, S>;
   readonly ownTimeout?: readonly StepName[];
   readonly runWatches?: boolean;
+  readonly restartable?: boolean;
 }
 
 const TYPE_NAME = /^[A-Za-z][\w-]*::[A-Za-z][\w-]*$/;
@@ -272,6 +278,7 @@ export function defineResourceType<const A extends AttributeSpecs = {}, D = Reco
     ...(definition.reattach ? { reattach: definition.reattach } : {}),
     ...(definition.ownTimeout ? { ownTimeout: Object.freeze([...definition.ownTimeout]) } : {}),
     ...(definition.runWatches ? { runWatches: true } : {}),
+    ...(definition.restartable ? { restartable: true } : {}),
   });
 }
 
@@ -352,6 +359,7 @@ export function extendResourceType<BV, D, S, const A extends AttributeSpecs = {}
     ...((overrides.reattach ?? base.reattach) ? { reattach: (overrides.reattach ?? base.reattach) as Loose['reattach'] } : {}),
     ...((overrides.ownTimeout ?? base.ownTimeout) ? { ownTimeout: overrides.ownTimeout ?? base.ownTimeout } : {}),
     ...(base.runWatches ? { runWatches: true } : {}),
+    ...(base.restartable ? { restartable: true } : {}),
   };
   return defineResourceType(definition) as ResourceType<ExtendedValues<BV, A>, D, S>;
 }

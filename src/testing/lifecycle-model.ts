@@ -61,6 +61,11 @@ export interface LifecycleModelOptions {
    * step, so that a failure can be injected at each of them.
    */
   readonly plan?: StepPlan | readonly StepName[];
+  /**
+   * Whether a STOPPED resource may START again (its type is `restartable`): the machine takes
+   * START in STOPPED, and the controller sends it only then. Default: false.
+   */
+  readonly restartable?: boolean;
 }
 
 type ModelEvent = AnyEventObject & { readonly label: LifecycleEvent };
@@ -95,9 +100,10 @@ export function lifecyclePoint(snapshot: ResourceSnapshot): LifecyclePoint {
   };
 }
 
-function modelEvents(snapshot: ResourceSnapshot): ModelEvent[] {
+function modelEvents(snapshot: ResourceSnapshot, restartable: boolean): ModelEvent[] {
   if (snapshot.status !== 'active') return [];
-  const events: ModelEvent[] = ACTIONS.map((type) => ({ type, label: type }));
+  const actions = restartable || snapshot.context.state !== 'STOPPED' ? ACTIONS : ACTIONS.filter((action) => action !== 'START');
+  const events: ModelEvent[] = actions.map((type) => ({ type, label: type }));
   const running = stepOf(snapshot);
   if (running) {
     const { step, id } = running;
@@ -138,7 +144,7 @@ export function lifecycleTestModel(options: LifecycleModelOptions = {}): Model {
   // their outcomes are events of the model, so the TestModel is built directly.
   return new TestModel(resourceMachine as unknown as ActorLogic<ResourceSnapshot, ModelEvent, ResourceInput>, {
     input,
-    events: modelEvents,
+    events: (snapshot) => modelEvents(snapshot, options.restartable === true),
     serializeState: serializeModelState,
     serializeEvent: (event: ModelEvent) => event.label,
   });

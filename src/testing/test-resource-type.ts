@@ -37,6 +37,7 @@ import {
   shortestLifecyclePaths,
   simpleLifecyclePaths,
   type LifecycleEvent,
+  type LifecycleModelOptions,
   type LifecyclePath,
   type LifecyclePoint,
 } from './lifecycle-model.js';
@@ -177,8 +178,13 @@ function derive(
     ...(skipStep ? { skipStep } : {}),
     ...(type.probe ? { probe: type.probe } : {}),
     ...(type.ownTimeout ? { ownTimeout: type.ownTimeout } : {}),
+    ...(type.runWatches ? { runWatches: true } : {}),
+    ...(type.restartable ? { restartable: true } : {}),
   });
 }
+
+/** The lifecycle model a type is tested on: its plan, and whether it may start again. */
+type ModelOptions = LifecycleModelOptions & { readonly plan: StepPlan };
 
 /**
  * Drive `type` through every path of the lifecycle model (see the module comment) and
@@ -188,7 +194,7 @@ function derive(
 export async function testResourceType(type: ResourceType, options: TestResourceTypeOptions = {}): Promise<ResourceTypeReport> {
   const started = performance.now();
   const plan = options.plan === 'type' ? typePlan(type, options.attributes ?? {}) : () => true;
-  const modelOptions = { plan };
+  const modelOptions = { plan, restartable: type.restartable === true };
   let paths = choosePaths(options.paths ?? 'simple', modelOptions);
   const total = paths.length;
   if (options.filter) paths = paths.filter(options.filter);
@@ -242,7 +248,7 @@ function makeReport(
   };
 }
 
-function choosePaths(which: NonNullable<TestResourceTypeOptions['paths']>, modelOptions: { plan: StepPlan }): LifecyclePath[] {
+function choosePaths(which: NonNullable<TestResourceTypeOptions['paths']>, modelOptions: ModelOptions): LifecyclePath[] {
   if (which === 'simple') return simpleLifecyclePaths(modelOptions);
   const lists = which === 'shortest' ? shortestLifecyclePaths(modelOptions).map((path) => path.events) : which;
   const seen = new Set<string>();
@@ -258,7 +264,7 @@ function choosePaths(which: NonNullable<TestResourceTypeOptions['paths']>, model
 }
 
 /** `path` ended by a successful release, unless it ends RELEASED. */
-function complete(path: LifecyclePath, modelOptions: { plan: StepPlan }): LifecyclePath {
+function complete(path: LifecyclePath, modelOptions: ModelOptions): LifecyclePath {
   if (path.end.done) return path;
   const tail: LifecycleEvent[] = [];
   if (path.end.step !== 'release') tail.push('RELEASE');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alive, allGone } from '../processes.js';
 import { AttributeValueError, ExperimentAbortedError, ExperimentController, type ProbeContext } from '../../src/index.js';
+import { until } from './ssh/helpers.js';
 
 let localDir: string;
 beforeEach(() => {
@@ -34,6 +35,26 @@ describe('local backend', () => {
     expect(await ec.trace('app', 'stdout', { attr: 'stream', block: 2, offset: 1 })).toBe('ll');
     expect(await ec.trace('app', 'stdout', { attr: 'stream', block: 4, offset: 5 })).toBe('');
     await expect(ec.trace('app', 'stdot')).rejects.toThrow("resource 'app' (linux::Application) has no trace 'stdot' - did you mean 'stdout'?");
+    await ec.shutdown();
+  });
+
+  it('starts a STOPPED application again: its command runs again and its traces go on', async () => {
+    const ec = experiment({ app: { command: 'echo "run $$"; echo err >&2; exec sleep 30', stopTimeout: '2s' } });
+    ec.deploy();
+    const runs = async () => (await ec.trace('app', 'stdout')).split('\n').filter((line) => line.startsWith('run '));
+    await ec.waitStarted('app');
+    await until(async () => (await runs()).length === 1, 'the first run to print');
+    ec.stop('app');
+    await ec.waitFinished('app');
+    expect(ec.state('app')).toBe('STOPPED');
+    ec.start('app');
+    await ec.wait('app', 'STARTED');
+    await until(async () => (await runs()).length === 2, 'the second run to print');
+    ec.stop('app');
+    await ec.wait('app', 'STOPPED');
+    const [first, second] = await runs();
+    expect(first).not.toBe(second);
+    expect((await ec.trace('app', 'stderr')).split('\n').filter((line) => line === 'err')).toHaveLength(2);
     await ec.shutdown();
   });
 

@@ -107,6 +107,7 @@ export const DummyApplication = defineResourceType({
   steps,
   skipStep,
   reattach,
+  restartable: true,
 });
 
 /** A link between two dummy nodes, for topologies on the dummy backend (docs/experiment-files.md#topologies). */

@@ -82,4 +82,6 @@ export const LinuxApplication = defineResourceType({
   ownTimeout: ['stop'],
   probe: (resource) => resource.node().executor.probe(resource),
   reattach: (ctx, recorded) => ctx.node().executor.reattach(ctx as StepContext, recorded),
+  // started again from STOPPED, it runs its command again; its traces go on (appended)
+  restartable: true,
 });

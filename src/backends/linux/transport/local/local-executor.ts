@@ -115,7 +115,9 @@ async function start(ctx: StepContext, launch: Launch, prefix: readonly string[]
   const appDir = ctx.dir();
   const command = substitute(launch.command, { runDir: ctx.runDir, appDir });
   const exitFile = join(appDir, EXIT_FILE);
-  const output = (name: string) => (ctx.traceEnabled(name) ? openSync(ctx.tracePath(name), 'w') : 'ignore');
+  // a restart (a process ran before): the traces go on
+  const flags = processOf(ctx.data) ? 'a' : 'w';
+  const output = (name: string) => (ctx.traceEnabled(name) ? openSync(ctx.tracePath(name), flags) : 'ignore');
   const stdout = output('stdout');
   const stderr = output('stderr');
   const argv = [...prefix, 'bash', '-c', WRAPPER_SCRIPT, WRAPPER_NAME, exitFile, command];

@@ -248,6 +248,8 @@ function startScript(ctx: StepContext, launch: Launch, runDir: string, dir: stri
   }
   const D = quote(dir);
   const output = (name: string) => (ctx.traceEnabled(name) ? `${D}/${name}` : '/dev/null');
+  // a restart (a process ran before): the traces go on
+  const into = processOf(ctx.data) ? '>>' : '>';
   return [
     'set -e',
     `mkdir -p ${D}`,
@@ -262,7 +264,7 @@ function startScript(ctx: StepContext, launch: Launch, runDir: string, dir: stri
     launch.stdin === undefined ? 'rm -f stdin' : writeFileCommand('stdin', launch.stdin),
     ...Object.entries(env).map(([name, value]) => `export ${name}=${quote(value)}`),
     `cd ${launch.workdir === undefined ? D : quote(launch.workdir)}`,
-    `setsid bash ${D}/wrapper.sh ${D}/${EXIT_FILE} "$(cat ${D}/command)" < ${launch.stdin === undefined ? '/dev/null' : `${D}/stdin`} > ${output('stdout')} 2> ${output('stderr')} &`,
+    `setsid bash ${D}/wrapper.sh ${D}/${EXIT_FILE} "$(cat ${D}/command)" < ${launch.stdin === undefined ? '/dev/null' : `${D}/stdin`} ${into} ${output('stdout')} 2${into} ${output('stderr')} &`,
     'pid=$!',
     `echo $pid > ${D}/pid`,
     's=$(cat /proc/$pid/stat 2>/dev/null) || s=""',
