@@ -111,6 +111,10 @@ export type ControllerEvent =
     }
   | { type: 'resource.critical'; guid: string; critical: boolean }
   | { type: 'resource.depend'; dependent: string; dependency: string }
+  /** A connection was removed before either end was deployed: the dependency it made goes. */
+  | { type: 'resource.undepend'; dependent: string; dependency: string }
+  /** `ec.unregisterCondition`: the guids of `group` leave `guid`'s conditions on `action` (all when absent). */
+  | { type: 'condition.remove'; guid: string; group: readonly string[]; action?: ConditionAction }
   | {
       type: 'condition.add';
       targets: readonly string[];
@@ -369,6 +373,14 @@ export const controllerMachine = setup({
     addDependency: ({ context, event }) => {
       if (event.type === 'resource.depend') context.index.addDependency(event.dependent, event.dependency);
     },
+    removeDependency: ({ context, event }) => {
+      if (event.type === 'resource.undepend') context.index.removeDependency(event.dependent, event.dependency);
+    },
+    removeCondition: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'condition.remove') return;
+      const { opened } = context.index.unregister(event.guid, event.group, event.action);
+      if (opened.length > 0 || context.index.startedTimeouts.length > 0) dispatch(context, enqueue, self, opened);
+    }),
     addCondition: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'condition.add') return;
       const { index } = context;
@@ -565,6 +577,8 @@ export const controllerMachine = setup({
       on: {
         'resource.add': { actions: 'adoptResource' },
         'resource.depend': { actions: 'addDependency' },
+        'resource.undepend': { actions: 'removeDependency' },
+        'condition.remove': { actions: 'removeCondition' },
         'condition.add': { actions: 'addCondition' },
         deploy: { actions: 'deploy' },
         request: { actions: 'request' },

@@ -98,6 +98,8 @@ const SELF_REQUIREMENT: Partial<Record<ConditionAction, number>> = {
 
 const STARTED_RANK = stateRank('STARTED');
 
+const ACTION_NAMES = ['DEPLOY', 'START', 'STOP', 'RELEASE'] as const;
+
 const FAILED_RANK = stateRank('FAILED');
 const RELEASED_RANK = stateRank('RELEASED');
 
@@ -140,6 +142,62 @@ export class ConditionIndex {
     const entry = this.resources.get(guid);
     if (!entry) throw new Error(`unknown resource '${guid}'`);
     return entry;
+  }
+
+  /** Undo `addDependency` (a connection removed before either was deployed). */
+  removeDependency(dependent: string, dependency: string): void {
+    const a = this.get(dependent);
+    const b = this.get(dependency);
+    const at = a.dependsOn.indexOf(dependency);
+    if (at >= 0) a.dependsOn.splice(at, 1);
+    const back = b.dependents.indexOf(dependent);
+    if (back >= 0) b.dependents.splice(back, 1);
+  }
+
+  /**
+   * NEPI's group arithmetic: the guids of `group` leave the user conditions of `guid`'s
+   * `action` (every action, SET included, when absent); a condition whose group becomes empty
+   * is dropped. Each gate touched that has not gone out is rebuilt: a new gate with what is
+   * left (the old one is cancelled, so its pending delay and timeouts come to nothing), which
+   * opens at once if nothing holds it back any more (`opened`). Returns whether any condition changed.
+   */
+  unregister(guid: string, group: readonly string[], action?: ConditionAction): { changed: boolean; opened: Gate[] } {
+    const entry = this.get(guid);
+    const leaving = new Set(group);
+    const opened: Gate[] = [];
+    let changed = false;
+    const gates = ACTION_NAMES.filter((a) => action === undefined || action === a).map((a) => entry.gates[a]);
+    const sets = action === undefined || action === 'SET' ? [...(entry.sets ?? [])] : [];
+    for (const gate of [...gates, ...sets]) {
+      if (!gate || !gate.conditions.some((w) => w.kind === 'condition' && w.members.some((m) => leaving.has(m)))) continue;
+      changed = true;
+      if (gate.status !== 'waiting' && gate.status !== 'scheduled') continue; // gone out, or cancelled: nothing to hold back
+      const rebuilt = newGate(entry, gate.action, gate.set);
+      rebuilt.requested = gate.requested;
+      const timeouts = new Map((gate.timeouts ?? []).map((ct) => [ct.watch, { timeout: ct.timeout, onTimeout: ct.onTimeout }]));
+      for (const w of gate.conditions) {
+        const at = w.targets.indexOf(gate);
+        if (at >= 0) w.targets.splice(at, 1);
+        let kept: Watch | undefined = w;
+        if (w.kind === 'condition' && w.members.some((m) => leaving.has(m))) {
+          const members = w.members.filter((m) => !leaving.has(m));
+          kept = members.length === 0 ? undefined : this.watch(members, w.state, { kind: 'condition', delay: w.delay, strict: w.strict });
+        }
+        if (kept) this.attachTo(kept, rebuilt, timeouts.get(w));
+      }
+      gate.status = 'cancelled';
+      // a SET is its conditions: with none left it is gone
+      if (gate.action === 'SET' && !rebuilt.conditions.some((w) => w.kind === 'condition')) {
+        rebuilt.status = 'cancelled';
+        entry.sets!.splice(entry.sets!.indexOf(gate), 1);
+        continue;
+      }
+      if (gate.action === 'SET') entry.sets![entry.sets!.indexOf(gate)] = rebuilt;
+      else entry.gates[gate.action] = rebuilt;
+      this.#startTimeouts(rebuilt);
+      this.#tryOpen(rebuilt, opened);
+    }
+    return { changed, opened };
   }
 
   /** `dependent` deploys after `dependency` is READY and is released before it. */

@@ -207,6 +207,22 @@ export class ExperimentController {
     for (const [dependent, dependency] of this.#model.connect(a, b)) this.#actor.send({ type: 'resource.depend', dependent, dependency });
   }
 
+  /** Disconnect two resources, before either is deployed (NEPI's unregister_connection); the connection rules are checked again at deploy. */
+  unregisterConnection(a: string, b: string): void {
+    this.#assertRunning('unregister a connection');
+    for (const [dependent, dependency] of this.#model.disconnect(a, b)) this.#actor.send({ type: 'resource.undepend', dependent, dependency });
+  }
+
+  /**
+   * NEPI's `unregister_condition`: the guids of `group` leave `guid`'s conditions on `action`
+   * (every action, SET included, when absent); a condition left without a group is dropped, and
+   * an action held back by it may go at once (a pending delay of the old condition is cancelled).
+   */
+  unregisterCondition(guid: string, group: Guids, action?: ResourceAction | 'SET'): void {
+    this.#assertRunning('unregister a condition');
+    this.#actor.send({ type: 'condition.remove', ...this.#model.removeConditions(guid, group, action) });
+  }
+
   /**
    * Perform `action` on each of `guids` once every member of `group` reached `state` and `time` passed since the last did; with
    * `options.timeout`, give up after that long (`onTimeout` 'fail', the default, or 'skip'): docs/conditions.md#condition-timeouts.

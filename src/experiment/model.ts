@@ -25,7 +25,7 @@ import { describeExperiment, type RegisteredCondition } from './describe.js';
 import type { ExperimentDescription } from './description.js';
 import type { ResourceInfo } from './options.js';
 import { ResourceRecord, type RecordEnvironment } from './resource-record.js';
-import { actionProblem, checkConditionOptions, runtimeProblem, stateProblem, type ConditionOptions, type OnTimeout } from './rules.js';
+import { actionProblem, checkConditionOptions, conditionActionProblem, runtimeProblem, stateProblem, type ConditionOptions, type OnTimeout } from './rules.js';
 import { Sessions } from './sessions.js';
 import { throughDependencies, ThroughPatterns } from './through-dependencies.js';
 
@@ -248,6 +248,74 @@ export class ExperimentModel implements ExperimentView {
       if (!this.#index.get(dependent.guid).deployed) dependencies.push([dependent.guid, dependency.guid]);
     }
     return dependencies;
+  }
+
+  /**
+   * NEPI's `unregister_condition`: the guids of `group` leave the conditions of `guid` on
+   * `action` (on every action, SET included, when absent); a condition whose group becomes
+   * empty is dropped. Returns the change as the controller machine takes it.
+   */
+  removeConditions(guid: unknown, group: Guids, action?: ConditionAction): { guid: string; group: string[]; action?: ConditionAction } {
+    const record = this.record(guid);
+    const leaving = this.list(group);
+    const badAction = action === undefined ? undefined : conditionActionProblem(action);
+    if (badAction !== undefined)
+      throw new ConditionError(`cannot unregister a condition of '${record.guid}': ${badAction}`, { guid: record.guid, type: record.type });
+    const kept: RegisteredCondition[] = [];
+    for (const condition of this.#conditions) {
+      const applies = condition.targets.includes(record.guid) && (action === undefined || condition.action === action);
+      const group = applies ? condition.group.filter((member) => !leaving.includes(member)) : condition.group;
+      if (!applies || group.length === condition.group.length) {
+        kept.push(condition);
+        continue;
+      }
+      const others = condition.targets.filter((target) => target !== record.guid);
+      if (others.length > 0) kept.push({ ...condition, targets: others });
+      if (group.length > 0) kept.push({ ...condition, targets: [record.guid], group });
+    }
+    this.#conditions.splice(0, this.#conditions.length, ...kept);
+    this.#revision++;
+    return { guid: record.guid, group: leaving, ...(action !== undefined ? { action } : {}) };
+  }
+
+  /**
+   * NEPI's `unregister_connection`, before either is deployed: `a` and `b` are no longer
+   * connected. Returns the dependencies (`[dependent, dependency]`) that no connection left
+   * implies any more, for the controller to drop; the types' connection rules are checked
+   * again at deploy.
+   */
+  disconnect(a: unknown, b: unknown): Array<readonly [string, string]> {
+    const ra = this.record(a);
+    const rb = this.record(b);
+    if (!ra.isConnectedTo(rb.guid))
+      throw new InvalidConnectionError(`resources '${ra.guid}' and '${rb.guid}' are not connected`, { guid: ra.guid, type: ra.type });
+    for (const record of [ra, rb]) {
+      if (this.#index.get(record.guid).deployed) {
+        throw new InvalidConnectionError(`cannot disconnect '${ra.guid}' and '${rb.guid}': '${record.guid}' is already deployed`, {
+          guid: record.guid,
+          type: record.type,
+        });
+      }
+    }
+    ra.removePeer(rb.guid);
+    rb.removePeer(ra.guid);
+    this.#revision++;
+    // what the connections left still imply, for resources not deployed yet (as connect adds them)
+    const implied = new Set<string>();
+    const key = (dependent: string, dependency: string) => `${dependent}\u0000${dependency}`;
+    for (const record of this.#records.values()) {
+      for (const peer of record.connectedRecords()) {
+        if (dependsOnType(record.resourceType, peer.resourceType)) implied.add(key(record.guid, peer.guid));
+        for (const [dependent, dependency] of throughDependencies(record, peer, this.#through)) implied.add(key(dependent.guid, dependency.guid));
+      }
+    }
+    const dropped: Array<readonly [string, string]> = [];
+    for (const record of this.#records.values()) {
+      const entry = this.#index.get(record.guid);
+      if (entry.deployed) continue;
+      for (const dependency of entry.dependsOn) if (!implied.has(key(record.guid, dependency))) dropped.push([record.guid, dependency]);
+    }
+    return dropped;
   }
 
   /**

@@ -115,6 +115,10 @@ export class ResourceRecord implements ResourceView, StepHandle {
     (this.#peers ??= new Set()).add(guid);
   }
 
+  removePeer(guid: string): void {
+    this.#peers?.delete(guid);
+  }
+
   /** The guids of the resources connected to this one, in connection order. */
   peers(): readonly string[] {
     return this.#peers ? [...this.#peers] : [];
