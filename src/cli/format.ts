@@ -6,7 +6,7 @@ import type { ResourceType, ResultSpec } from '../resources/resource-type.js';
 import { paint } from './palette.js';
 import { formatRecap, formatResults } from './recap.js';
 import type { RunSummary } from '../run/summary.js';
-import type { AttributeSpec } from '../resources/attributes.js';
+import { ATTRIBUTE_FLAGS, type AttributeSpec } from '../resources/attributes.js';
 
 export function formatElapsed(ms: number): string {
   return formatDuration(Math.max(0, Math.round(ms)));
@@ -130,5 +130,6 @@ function describeAttribute(spec: AttributeSpec): string {
   }
   if (spec.allowed) facts.push(`one of ${spec.allowed.join(' | ')}`);
   if (spec.range) facts.push(`range [${spec.range[0]}, ${spec.range[1]}]`);
+  for (const flag of ATTRIBUTE_FLAGS) if (spec[flag]) facts.push(flag);
   return `${facts.join(', ')} - ${spec.help}`;
 }

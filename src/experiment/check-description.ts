@@ -207,6 +207,10 @@ function checkAttributes(attributes: Record<string, unknown>, path: readonly Pat
       report([...path, name], new UnknownAttributeError(undefined, type.type, name, known).message, 'key');
       continue;
     }
+    if (spec.readOnly) {
+      report([...path, name], `attribute '${name}' is read-only: only its type gives it a value`);
+      continue;
+    }
     try {
       coerceAttribute(spec, value, { type: type.type, attribute: name });
     } catch (error) {

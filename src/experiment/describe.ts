@@ -1,6 +1,6 @@
 /** The experiment as data (`experiment.json`, saved files): resources by name, as registered. */
 import type { ConditionAction, ResourceState } from '../../machines/lifecycle.js';
-import type { AttributeValue } from '../resources/attributes.js';
+import { CREDENTIAL_MASK, type AttributeValue } from '../resources/attributes.js';
 import type { Duration } from '../time/duration.js';
 import type { OnTimeout } from './rules.js';
 import type { ConditionDescription, ExperimentDescription, ResourceDescription } from './description.js';
@@ -31,9 +31,10 @@ export function describeExperiment(
   const conditions = new Map<string, ConditionDescription[]>();
   for (const condition of registered) {
     for (const target of condition.targets) {
+      const secret = condition.set !== undefined && records.get(target)?.resourceType.attributes[condition.set.name]?.credential === true;
       const entry: Mutable<ConditionDescription> = {
         action: condition.action,
-        ...(condition.set ? { attribute: condition.set.name, value: condition.set.value as AttributeValue } : {}),
+        ...(condition.set ? { attribute: condition.set.name, value: (secret ? CREDENTIAL_MASK : condition.set.value) as AttributeValue } : {}),
         group: condition.group,
         state: condition.state,
       };
@@ -52,7 +53,9 @@ export function describeExperiment(
     const connect = record.peers().filter((other) => order.get(other)! < order.get(guid)!);
     if (connect.length > 0) description.connect = connect;
     const given = record.given();
-    if (given.size > 0) description.attributes = Object.fromEntries(given) as ResourceDescription['attributes'];
+    // a credential is never written out (experiment.json, a saved file, the live view): `***`
+    const shown = [...given].map(([name, value]) => [name, record.resourceType.attributes[name]?.credential ? CREDENTIAL_MASK : value]);
+    if (given.size > 0) description.attributes = Object.fromEntries(shown) as ResourceDescription['attributes'];
     const own = conditions.get(guid);
     if (own) description.conditions = own;
     resources[guid] = description;

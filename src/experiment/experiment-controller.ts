@@ -86,7 +86,12 @@ export class ExperimentController {
       onTry: (report) => this.#actor.send({ type: 'step.try', report }),
     });
     this.#recorder = recording
-      ? recordRun(this.#actor, run, { describe: () => this.describe(), typeOf: (guid) => this.#model.resource(guid)?.type, registry: this.registry })
+      ? recordRun(this.#actor, run, {
+          describe: () => this.describe(),
+          typeOf: (guid) => this.#model.resource(guid)?.type,
+          registry: this.registry,
+          isCredential: (guid, name) => this.#model.record(guid).resourceType.attributes[name]?.credential === true,
+        })
       : recordNothing(run);
     this.#waits = new Waits(this.#actor, this.#model);
     this.#actor.start();

@@ -10,8 +10,17 @@ import { createActor } from 'xstate';
 import type { Clock } from '../../machines/clock.js';
 import type { ConditionIndex } from '../../machines/conditions/condition-index.js';
 import { STATE_ORDER, stateRank, type ConditionAction, type ResourceAction, type ResourceState } from '../../machines/lifecycle.js';
-import { ConditionError, InvalidActionError, InvalidConnectionError, NepiError, suggest, UnknownAttributeError, UnknownResourceError } from '../errors.js';
-import { coerceAttribute, type AttributeValue } from '../resources/attributes.js';
+import {
+  AttributeValueError,
+  ConditionError,
+  InvalidActionError,
+  InvalidConnectionError,
+  NepiError,
+  suggest,
+  UnknownAttributeError,
+  UnknownResourceError,
+} from '../errors.js';
+import { coerceAttribute, CREDENTIAL_MASK, type AttributeValue } from '../resources/attributes.js';
 import { connectionRule, dependsOnType, describeConnectsTo } from '../resources/connections.js';
 import { matchesType, type ResourceType } from '../resources/resource-type.js';
 import type { TryReport } from '../resources/step-runner.js';
@@ -169,6 +178,7 @@ export class ExperimentModel implements ExperimentView {
   setAttribute(record: ResourceRecord, name: string, value: unknown): { readonly value: AttributeValue } | undefined {
     const spec = Object.hasOwn(record.resourceType.attributes, name) ? record.resourceType.attributes[name] : undefined;
     if (!spec) throw new UnknownAttributeError(record.guid, record.type, name, Object.keys(record.resourceType.attributes));
+    if (spec.readOnly) throw new AttributeValueError(record.guid, record.type, name, 'is read-only: only its type gives it a value');
     const entry = this.#index.resources.get(record.guid);
     if (entry?.deployed && name !== 'critical') {
       const checked = this.#runtimeValue([record.guid], name, value);
@@ -454,8 +464,10 @@ export class ExperimentModel implements ExperimentView {
   summarise(info: (guid: string) => ResourceInfo): RunSummary['resources'] {
     const resources: Record<string, RunSummary['resources'][string]> = {};
     for (const record of this.#records.values()) {
-      const { type, state, times, changes } = info(record.guid);
+      const { type, state, times, changes: applied } = info(record.guid);
       const results = record.measured();
+      const secret = (name: string) => record.resourceType.attributes[name]?.credential === true;
+      const changes = applied?.map((change) => (secret(change.name) ? { ...change, value: CREDENTIAL_MASK, previous: CREDENTIAL_MASK } : change));
       resources[record.guid] = { type, state, times, ...(results ? { results } : {}), ...(changes ? { changes } : {}) };
     }
     return resources;

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { TypeRegistry } from '../resources/registry.js';
 import type { ExperimentDescription, ExperimentFileDescription } from './description.js';
 import { writeControllerRecord } from '../run/controller-record.js';
+import { CREDENTIAL_MASK } from '../resources/attributes.js';
 
 export interface Recorder {
   /** The run ended: write its summary and timeline (when it was deployed), close the event log. */
@@ -27,6 +28,8 @@ export interface RecordedExperiment {
   typeOf(guid: string): string | undefined;
   /** Where its types are looked up: the types modules they came from are recorded too. */
   readonly registry?: TypeRegistry;
+  /** Whether attribute `name` of `guid` is a credential: its values are recorded as `***`. */
+  isCredential?(guid: string, name: string): boolean;
 }
 
 /**
@@ -60,8 +63,14 @@ export function recordRun(controller: ControllerActor, run: RunDirectory, experi
       append(marker);
     }),
     controller.on('resource.state', (event) => append(toEventRecord(event, experiment.typeOf(event.guid)))),
-    controller.on('condition', (event) => append(toConditionRecord(event))),
-    controller.on('resource.changed', (event) => append(toChangeRecord(event))),
+    controller.on('condition', (event) => {
+      const secret = event.attribute !== undefined && experiment.isCredential?.(event.guid, event.attribute) === true;
+      append(toConditionRecord(secret ? { ...event, value: CREDENTIAL_MASK } : event));
+    }),
+    controller.on('resource.changed', (event) => {
+      const secret = experiment.isCredential?.(event.guid, event.name) === true;
+      append(toChangeRecord(secret ? { ...event, value: CREDENTIAL_MASK, previous: CREDENTIAL_MASK } : event));
+    }),
     controller.on('try', ({ report }) => append(toTryRecord(report, experiment.typeOf(report.guid)))),
     controller.on('interrupted', ({ interruption }) => append(toInterruptRecord(interruption))),
   ];

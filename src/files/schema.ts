@@ -5,7 +5,7 @@
  * resources (in `connect` and `group`) are checked when the file is loaded.
  */
 import { ACTIONS, STATE_ORDER, STEPS } from '../../machines/lifecycle.js';
-import type { AttributeSpec } from '../resources/attributes.js';
+import { ATTRIBUTE_FLAGS, type AttributeSpec } from '../resources/attributes.js';
 import { defaultRegistry, type TypeRegistry } from '../resources/registry.js';
 import type { ResourceType } from '../resources/resource-type.js';
 import { FOLDER_NAME_PATTERN } from '../run/folder-name.js';
@@ -67,6 +67,11 @@ function attributeSchema(spec: AttributeSpec): JsonSchema {
       break;
   }
   if (spec.default !== undefined) schema['default'] = spec.default;
+  // JSON Schema's own keywords where it has them, nepi's flags as an extension editors show
+  if (spec.readOnly) schema['readOnly'] = true;
+  if (spec.credential) schema['writeOnly'] = true;
+  const flags = ATTRIBUTE_FLAGS.filter((flag) => spec[flag]);
+  if (flags.length > 0) schema['x-nepi-flags'] = flags;
   return schema;
 }
 

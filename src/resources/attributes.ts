@@ -32,6 +32,12 @@ export interface AttributeSpec {
   readonly filter?: boolean;
 }
 
+/** The flags an attribute may carry (NEPI's Flags), in the order `nepi types` and the JSON Schema list them. */
+export const ATTRIBUTE_FLAGS = ['readOnly', 'design', 'runtime', 'credential', 'filter'] as const;
+
+/** How a credential's value is shown anywhere outside the resource's own steps. */
+export const CREDENTIAL_MASK = '***';
+
 /** The value a step reads of an attribute declared by `S`, when it is set. */
 export type AttributeValueOf<S extends AttributeSpec> = S extends { readonly type: 'boolean' }
   ? boolean
@@ -77,7 +83,8 @@ export const CRITICAL_ATTRIBUTE: AttributeSpec = {
 /** `value` checked and normalised for `spec`; throws an AttributeValueError naming the attribute. */
 export function coerceAttribute(spec: AttributeSpec, value: unknown, where: { guid?: string; type: string; attribute: string }): AttributeValue {
   const fail = (problem: string) => new AttributeValueError(where.guid, where.type, where.attribute, problem);
-  const got = `got ${show(value)} (${typeof value})`;
+  // a credential's value is never part of a message
+  const got = `got ${spec.credential ? CREDENTIAL_MASK : show(value)} (${typeof value})`;
   switch (spec.type) {
     case 'string':
       if (typeof value !== 'string') throw fail(`expects a string, ${got}`);

@@ -253,6 +253,16 @@ export function defineResourceType<const A extends AttributeSpecs = {}, D = Reco
         attribute: name,
       });
     }
+    const clash = spec.runtime && (spec.readOnly ? 'readOnly' : spec.design ? 'design' : undefined);
+    if (clash) {
+      throw new NepiError(`type '${definition.type}': attribute '${name}' cannot be both runtime and ${clash}`, { type: definition.type, attribute: name });
+    }
+    if (spec.readOnly && spec.required) {
+      throw new NepiError(`type '${definition.type}': attribute '${name}' cannot be both readOnly and required (the user never sets it)`, {
+        type: definition.type,
+        attribute: name,
+      });
+    }
     // defaults obey their own declaration; a duration default is kept in ms like any value
     attributes[name] =
       spec.default === undefined ? spec : { ...spec, default: coerceAttribute(spec, spec.default, { type: definition.type, attribute: `${name} (default)` }) };
