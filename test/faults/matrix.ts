@@ -283,4 +283,8 @@ export function remoteFoldersOfRun(runDir: string): string[] {
   return [`folder ${folder} (${entries.length > 0 ? entries.join(', ') : 'empty'})`];
 }
 
-export { STEPS };
+/**
+ * The steps of the lifecycle a failure is injected at. `set` runs only for a SET of a runtime
+ * attribute, which none of the matrix's victims has: its failure is tested in test/experiment/set.test.ts.
+ */
+export const MATRIX_STEPS = STEPS.filter((step) => step !== 'set');

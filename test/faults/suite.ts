@@ -1,6 +1,6 @@
 /** The fault matrix of one backend as a vitest suite that prints its table at the end. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeOutcome, formatMatrix, mismatches, runCell, STEPS, type MatrixBackend, type MatrixRow } from './matrix.js';
+import { describeOutcome, formatMatrix, MATRIX_STEPS, mismatches, runCell, type MatrixBackend, type MatrixRow } from './matrix.js';
 
 /**
  * No cell is run again when it fails: a retry hid the SSH monitor's lost watches (issue 21),
@@ -12,7 +12,7 @@ export function matrixSuite(backend: MatrixBackend, options: { timeout?: number 
     process.stdout.write(`\n${formatMatrix(`Fault matrix: ${backend.name} backend (step x criticality)`, rows)}\n`);
   });
   describe(`fault matrix, ${backend.name} backend`, () => {
-    for (const step of STEPS) {
+    for (const step of MATRIX_STEPS) {
       for (const critical of [true, false]) {
         const name = `a ${critical ? 'critical' : 'non-critical'} resource failing at ${step} ends as documented`;
         it(name, { timeout: options.timeout ?? 20_000 }, async () => {
