@@ -213,6 +213,13 @@ function recordedStates(events: readonly EventRecord[]): Map<string, Recorded> {
       entry = { state: 'NEW', times: { NEW: first ?? event.time } };
       states.set(event.guid, entry);
     }
+    if (event.to === 'STARTED' && entry.state === 'STOPPED') {
+      // a restart: the resource runs again, from this start (a type's reattach counts from it)
+      const { STOPPED: _stopped, ...before } = entry.times;
+      entry.state = 'STARTED';
+      entry.times = { ...before, STARTED: event.time };
+      continue;
+    }
     if (stateRank(event.to) <= stateRank(entry.state)) continue;
     entry.state = event.to;
     entry.times[event.to] ??= event.time;
