@@ -200,7 +200,9 @@ export const resourceMachine = setup({
       enqueue.spawnChild('set', { id: `set.${sets}`, input });
     }),
     recordChange: enqueueActions(({ context, event, enqueue, self }) => {
-      const change = (event as unknown as { output?: AttributeChange }).output;
+      const { output: change, actorId } = event as unknown as { output?: AttributeChange; actorId: string };
+      // a spawned child stays among the children until stopped
+      enqueue.stopChild(actorId);
       if (!change) return;
       const time = context.now();
       enqueue.assign({ changes: [...(context.changes ?? []), { ...change, time }] });
@@ -208,6 +210,7 @@ export const resourceMachine = setup({
       enqueue.emit(report);
       if (self._parent) enqueue.sendParent(report);
     }),
+    dropSet: enqueueActions(({ event, enqueue }) => enqueue.stopChild((event as unknown as { actorId: string }).actorId)),
     recordAwayFailure: assign(({ context }) => ({
       failedStep: 'run' as const,
       error: context.restore?.end?.error ?? new Error('it ended while no controller watched it'),
@@ -246,7 +249,7 @@ export const resourceMachine = setup({
     RELEASE: [{ guard: has('release'), target: '.releasing' }, { target: '.RELEASED' }],
     // a `set` step that ends after STARTED was left: its change is kept; its failure no longer matters
     'xstate.done.actor.set.*': { actions: 'recordChange' },
-    'xstate.error.actor.set.*': {},
+    'xstate.error.actor.set.*': { actions: 'dropSet' },
   },
   states: {
     NEW: {
@@ -313,7 +316,7 @@ export const resourceMachine = setup({
         HALT: 'halted',
         FAIL: failed('stop'),
         SET: { actions: 'spawnSet' },
-        'xstate.error.actor.set.*': failed('set'),
+        'xstate.error.actor.set.*': { ...failed('set'), actions: [failed('set').actions, 'dropSet'] },
       },
     },
     stopping: {

@@ -31,6 +31,9 @@ describe('SET conditions', () => {
     expect(ec.get(b, 'rate')).toBe('5mbit');
     expect(ec.get(a, 'rate')).toBe('1mbit');
     expect(ec.getResource(c).changes).toEqual([{ name: 'rate', value: '5mbit', previous: '1mbit', time: 3000 }]);
+    // the set steps are gone from the resource's children once done
+    const children = (guid: string) => Object.keys(ec.actor.getSnapshot().context.actors.get(guid)!.getSnapshot().children as object);
+    expect(children(b).filter((id) => id.startsWith('set.'))).toEqual([]);
     expect(ec.getResource(a).changes).toBeUndefined();
     // the states did not move: the run goes on
     expect(ec.state(b)).toBe('STARTED');
