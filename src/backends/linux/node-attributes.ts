@@ -37,6 +37,11 @@ export const LINUX_NODE_ATTRIBUTES = {
     type: 'string',
     help: 'The private key file for SSH; unset: the SSH agent (SSH_AUTH_SOCK), else ~/.ssh/id_ed25519, id_ecdsa or id_rsa.',
   },
+  passphrase: {
+    type: 'string',
+    credential: true,
+    help: 'The passphrase of the identity key, when the key is encrypted. A credential: written nowhere (experiment.json, events, summaries show ***).',
+  },
   gateway: { type: 'string', help: 'A jump host, host or host:port, through which the node is reached.' },
   gatewayUser: { type: 'string', help: 'The SSH user on the gateway (default: username).' },
   hostKey: {

@@ -13,6 +13,8 @@ export interface HostOptions {
   readonly username: string;
   /** The private key file; undefined: the SSH agent, or a default key in ~/.ssh. */
   readonly identity: string | undefined;
+  /** The identity key's passphrase, when it is encrypted (a credential). */
+  readonly passphrase?: string;
   /** A jump host, `host` or `host:port`, reached first; the node's host is reached through it. */
   readonly gateway: string | undefined;
   readonly gatewayUser: string;
@@ -42,6 +44,7 @@ export function hostOptions(node: ResourceView): HostOptions {
     port: (node.get('port') as number | undefined) ?? DEFAULT_PORT,
     username,
     identity: node.get('identity') as string | undefined,
+    ...(node.get('passphrase') !== undefined ? { passphrase: node.get('passphrase') as string } : {}),
     gateway: node.get('gateway') as string | undefined,
     gatewayUser: (node.get('gatewayUser') as string | undefined) ?? username,
     hostKey: node.get('hostKey') as string | undefined,
@@ -66,7 +69,9 @@ export function parseGateway(gateway: string): { hostname: string; port: number 
   return { hostname: match[1]!, port: match[2] ? Number(match[2]) : DEFAULT_PORT };
 }
 
-export type Credentials = { readonly privateKey: Buffer; readonly source: string } | { readonly agent: string; readonly source: string };
+export type Credentials =
+  | { readonly privateKey: Buffer; readonly passphrase?: string; readonly source: string }
+  | { readonly agent: string; readonly source: string };
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
@@ -80,7 +85,8 @@ export function credentials(options: HostOptions): Credentials {
   if (options.identity !== undefined) {
     const path = expandHome(options.identity);
     try {
-      return { privateKey: readFileSync(path), source: `key ${options.identity}` };
+      const passphrase = options.passphrase === undefined ? {} : { passphrase: options.passphrase };
+      return { privateKey: readFileSync(path), ...passphrase, source: `key ${options.identity}` };
     } catch (error) {
       throw new SshConnectionError(
         target,

@@ -544,7 +544,9 @@ function dial(config: ConnectConfig, creds: Credentials, timeout: number, option
     try {
       client.connect({
         ...config,
-        ...('privateKey' in creds ? { privateKey: creds.privateKey } : { agent: creds.agent }),
+        ...('privateKey' in creds
+          ? { privateKey: creds.privateKey, ...(creds.passphrase !== undefined ? { passphrase: creds.passphrase } : {}) }
+          : { agent: creds.agent }),
         readyTimeout: timeout,
         ...(hostKey === undefined
           ? {}
