@@ -1,6 +1,7 @@
 /** The error a resource fails with when a condition on one of its actions timed out (`onTimeout: fail`). */
 import type { ConditionAction, ResourceState } from '../lifecycle.js';
 
+/** A condition on `guid`'s `action` timed out: `waitingFor` had not reached `state` within `timeout` ms. */
 export class ConditionTimeoutError extends Error {
   constructor(
     readonly guid: string,

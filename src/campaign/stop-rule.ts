@@ -37,7 +37,7 @@ export interface StopSettings {
   readonly confidence: number;
 }
 
-/** What the user may give; see {@link resolveStopSettings}. */
+/** What the user may give; see `resolveStopSettings`. */
 export interface StopOptions {
   /** Exactly this many runs of each combination (no early stop). */
   readonly runs?: number;

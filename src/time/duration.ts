@@ -12,7 +12,7 @@ const token = () => /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)/y;
 /** The longest duration an experiment may give (a timer, a run time, a condition's delay): 365 days. */
 export const MAX_DURATION = 365 * 24 * 3_600_000;
 
-/** Milliseconds in `value`, at most {@link MAX_DURATION}. */
+/** Milliseconds in `value`, at most `MAX_DURATION` (a year). */
 export function parseDuration(value: unknown): number {
   const milliseconds = parseAnyDuration(value);
   if (milliseconds > MAX_DURATION) {
