@@ -50,6 +50,7 @@ export interface ConnectedResource {
   readonly attributes?: Readonly<Record<string, unknown>>;
 }
 
+/** Options of {@link testResourceType}. */
 export interface TestResourceTypeOptions {
   /** Attributes of the resource under test (`critical` is always set to false). */
   readonly attributes?: Readonly<Record<string, unknown>>;
@@ -103,6 +104,7 @@ export interface TestResourceTypeOptions {
   readonly log?: (line: string) => void;
 }
 
+/** A lifecycle path on which the type did not behave as the model says, and why. */
 export interface PathFailure {
   /** The failing path, as events. */
   readonly events: readonly LifecycleEvent[];
@@ -111,6 +113,7 @@ export interface PathFailure {
   readonly message: string;
 }
 
+/** What {@link testResourceType} found: the paths run, passed and failed. */
 export interface ResourceTypeReport {
   readonly type: string;
   /** How many paths were run. */

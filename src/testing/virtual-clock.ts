@@ -35,6 +35,7 @@ export class VirtualClock implements Clock {
     return this.#live;
   }
 
+  /** Calls `fn` once the clock has been advanced `ms` past now. */
   setTimeout(fn: () => void, ms: number): VirtualTimer {
     const timer: VirtualTimer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };
     this.#timers.push(timer);
@@ -49,6 +50,7 @@ export class VirtualClock implements Clock {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Cancels a timer that `setTimeout` returned; a fired or cancelled one is ignored. */
   clearTimeout(id: unknown): void {
     const timer = id as VirtualTimer | undefined;
     if (timer && !timer.cancelled) {

@@ -4,6 +4,7 @@
  */
 import ms from 'ms';
 
+/** A duration as users write it: `"500ms"`, `"2s"`, `"1.5m"`, `"1h"`, compound `"2m30s"`, or a number of milliseconds. */
 export type Duration = string | number;
 
 /** One `<number><unit>` part; a fresh sticky regex per call (lastIndex is state). */
