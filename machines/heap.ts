@@ -11,6 +11,7 @@ export interface HeapItem {
 export class MinHeap<T extends HeapItem> {
   #items: T[] = [];
 
+  /** How many items it holds. */
   get size(): number {
     return this.#items.length;
   }

@@ -154,6 +154,7 @@ export class ExperimentController {
     return this.#model.guids();
   }
 
+  /** Where the experiment is: see {@link ExperimentStatus}. */
   get status(): ExperimentStatus {
     const snapshot = this.#actor.getSnapshot();
     if (snapshot.context.outcome.aborted) return 'aborted';
