@@ -3,6 +3,7 @@ import type { ConditionAction, ResourceState } from '../lifecycle.js';
 
 /** A condition on `guid`'s `action` timed out: `waitingFor` had not reached `state` within `timeout` ms. */
 export class ConditionTimeoutError extends Error {
+  /** `timeout` in ms; `waitingFor` the members that had not reached `state`. */
   constructor(
     readonly guid: string,
     readonly action: ConditionAction,

@@ -73,6 +73,7 @@ export class ExperimentController {
   #groups = 0;
   #shutdown: Promise<RunSummary> | undefined;
 
+  /** A new experiment: its run directory, clock and type registry come from `options`. */
   constructor(options: ExperimentControllerOptions = {}) {
     ({ expId: this.expId, runId: this.runId, localDir: this.localDir, runDir: this.runDir } = runIdentity(options));
     this.#startedAt = options.startedAt ?? new Date();

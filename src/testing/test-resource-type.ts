@@ -133,6 +133,7 @@ export interface ResourceTypeReport {
 
 /** What `testResourceType` throws when a path failed; `report` holds every result. */
 export class ResourceTypeTestError extends Error {
+  /** `report` holds the result of every path. */
   constructor(readonly report: ResourceTypeReport) {
     super(report.toString());
     this.name = 'ResourceTypeTestError';
@@ -141,6 +142,7 @@ export class ResourceTypeTestError extends Error {
 
 /** The error a step throws where a failure was injected. */
 export class InjectedFailure extends Error {
+  /** `step` is the step it was injected at. */
   constructor(readonly step: StepName) {
     super(`injected failure at ${step}`);
     this.name = 'InjectedFailure';

@@ -22,6 +22,7 @@ export class VirtualClock implements Clock {
   #live = 0;
   readonly #listeners = new Set<() => void>();
 
+  /** `start`: the time `now()` gives first (default 0). */
   constructor(start = 0) {
     this.#now = start;
   }
