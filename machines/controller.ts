@@ -24,6 +24,7 @@ import { MinHeap } from './heap.js';
 import { STATE_ORDER, stateRank, type ConditionAction, type ResourceAction, type ResourceState, type StepName, type TryReport } from './lifecycle.js';
 import type { ResourceChangedEvent, ResourceStateEvent, RestoredResource } from './resource.js';
 
+/** The input of {@link controllerMachine}. */
 export interface ControllerInput {
   readonly clock: Pick<Clock, 'now'>;
   /** Emit `condition` reports from the start, for one listener (default false; see `conditions.report`). */
@@ -38,6 +39,7 @@ export interface ControllerInput {
  */
 export type ConditionEventKind = 'held' | 'fired' | 'timeout' | 'skipped';
 
+/** A `condition` report (emitted while someone listens): a condition held, its action fired, or its timeout expired. */
 export interface ConditionEvent {
   type: 'condition';
   event: ConditionEventKind;
@@ -57,6 +59,7 @@ export interface ConditionEvent {
   timeout?: number;
 }
 
+/** A resource that failed: at which step, with what error, at what clock time, and whether it was critical. */
 export interface Failure {
   readonly guid: string;
   readonly type: string;
@@ -83,7 +86,9 @@ interface Deadline {
   readonly timeout?: ConditionTimeout;
 }
 
+/** The context of {@link controllerMachine}. */
 export interface ControllerContext {
+  /** The clock's `now()`. */
   readonly now: () => number;
   readonly index: ConditionIndex;
   readonly actors: Map<string, AnyActorRef>;
@@ -100,6 +105,7 @@ export interface ControllerContext {
   readonly report: { conditions: boolean; listeners: number };
 }
 
+/** The events {@link controllerMachine} accepts: from the experiment controller and from its resource actors. */
 export type ControllerEvent =
   | {
       type: 'resource.add';
@@ -147,6 +153,7 @@ export type ControllerEvent =
       members: readonly string[];
       state: ResourceState;
       strict: boolean;
+      /** Called once, with the due time, when every member reached `state`. */
       listener: (dueAt: number) => void;
     }
   | { type: 'deadline' }
@@ -348,6 +355,7 @@ function arm(context: ControllerContext, enqueue: Enqueue, now: number): void {
   if (next) enqueue.raise({ type: 'deadline' }, { id: 'deadline', delay: Math.max(0, next.at - now) });
 }
 
+/** The controller machine: it owns the resource actors, routes their reports into the {@link ConditionIndex} and sends each action when its conditions hold. No I/O. */
 export const controllerMachine = setup({
   types: {
     context: {} as ControllerContext,
@@ -595,5 +603,7 @@ export const controllerMachine = setup({
   },
 });
 
+/** The type of {@link controllerMachine}. */
 export type ControllerMachine = typeof controllerMachine;
+/** A running {@link controllerMachine}. */
 export type ControllerActor = ActorRefFrom<ControllerMachine>;

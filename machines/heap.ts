@@ -7,17 +7,21 @@ export interface HeapItem {
   readonly seq: number;
 }
 
+/** The heap itself; {@link HeapItem} says how items are ordered. */
 export class MinHeap<T extends HeapItem> {
   #items: T[] = [];
 
+  /** How many items it holds. */
   get size(): number {
     return this.#items.length;
   }
 
+  /** The smallest item, left in place; undefined when empty. */
   peek(): T | undefined {
     return this.#items[0];
   }
 
+  /** Adds an item. */
   push(item: T): void {
     const items = this.#items;
     items.push(item);
@@ -30,6 +34,7 @@ export class MinHeap<T extends HeapItem> {
     }
   }
 
+  /** Removes and returns the smallest item; undefined when empty. */
   pop(): T | undefined {
     const items = this.#items;
     const top = items[0];
@@ -56,6 +61,7 @@ export class MinHeap<T extends HeapItem> {
     return this.#items;
   }
 
+  /** Removes every item. */
   clear(): void {
     this.#items = [];
   }

@@ -27,6 +27,7 @@ export function stateRank(state: ResourceState): number {
   return RANKS[state];
 }
 
+/** Whether `value` is one of the {@link ResourceState} names. */
 export function isResourceState(value: unknown): value is ResourceState {
   return typeof value === 'string' && Object.hasOwn(RANKS, value);
 }
@@ -40,6 +41,7 @@ export const ResourceAction = {
 } as const;
 export type ResourceAction = (typeof ResourceAction)[keyof typeof ResourceAction];
 
+/** Every {@link ResourceAction}, in lifecycle order. */
 export const ACTIONS: readonly ResourceAction[] = ['DEPLOY', 'START', 'STOP', 'RELEASE'];
 
 /**
@@ -48,6 +50,7 @@ export const ACTIONS: readonly ResourceAction[] = ['DEPLOY', 'START', 'STOP', 'R
  */
 export type ConditionAction = ResourceAction | 'SET';
 
+/** Whether `value` is one of the {@link ResourceAction} names. */
 export function isResourceAction(value: unknown): value is ResourceAction {
   return typeof value === 'string' && (ACTIONS as readonly string[]).includes(value);
 }
@@ -59,6 +62,7 @@ export function isResourceAction(value: unknown): value is ResourceAction {
  * a type without it allows no change at run time.
  */
 export const STEPS = ['discover', 'provision', 'deploy', 'start', 'run', 'set', 'stop', 'release'] as const;
+/** One of {@link STEPS}. */
 export type StepName = (typeof STEPS)[number];
 
 /** One try of one step, as reported in events.ndjson (`"kind": "try"`) and by `ec.onTry`. */
@@ -108,6 +112,7 @@ export function actionReaching(state: ResourceState): ResourceAction | undefined
   }
 }
 
+/** For exhaustive switches: a call the compiler rejects unless every case was handled; throws if reached. */
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${String(value)}`);
 }

@@ -46,6 +46,7 @@ export interface AttributeChangeRecord extends AttributeChange {
   readonly time: number;
 }
 
+/** The input of {@link resourceMachine}: one resource of one type. */
 export interface ResourceInput {
   readonly guid: string;
   readonly type: string;
@@ -55,7 +56,7 @@ export interface ResourceInput {
   readonly now: () => number;
   /** Whatever the backend needs to find this resource again; passed to every step. */
   readonly handle?: unknown;
-  /** Resume: the state the run directory recorded for this resource (see {@link RestoredResource}). */
+  /** Resume: the state the run directory recorded for this resource (see `RestoredResource` in machines/resource.ts). */
   readonly restore?: RestoredResource;
 }
 
@@ -77,6 +78,7 @@ export interface RestoredResource {
   readonly end?: { readonly ok: boolean; readonly error?: unknown };
 }
 
+/** The context of {@link resourceMachine}: its input plus the state, when each state was entered, and the failure if any. */
 export interface ResourceContext extends ResourceInput {
   state: ResourceState;
   times: Partial<Record<ResourceState, number>>;
@@ -88,6 +90,7 @@ export interface ResourceContext extends ResourceInput {
   sets?: number;
 }
 
+/** The events {@link resourceMachine} accepts: the actions, and the controller's and steps' messages. */
 export type ResourceEvent =
   | { type: 'DEPLOY' }
   | { type: 'START' }
@@ -154,6 +157,7 @@ const failed = (step: StepName) => ({
 
 const has = (step: StepName) => ({ type: 'has' as const, params: { step } });
 
+/** The resource machine: one resource's lifecycle, NEW to RELEASED, each step run as an invoked actor that a backend supplies with `.provide()`. No I/O. */
 export const resourceMachine = setup({
   types: {
     context: {} as ResourceContext,
@@ -354,6 +358,9 @@ export const resourceMachine = setup({
   },
 });
 
+/** The type of {@link resourceMachine}. */
 export type ResourceMachine = typeof resourceMachine;
+/** A running {@link resourceMachine}. */
 export type ResourceActor = ActorRefFrom<ResourceMachine>;
+/** A snapshot of a {@link resourceMachine} actor. */
 export type ResourceSnapshot = SnapshotFrom<ResourceMachine>;

@@ -17,6 +17,7 @@ export class NepiError extends Error {
   readonly type: string | undefined;
   readonly attribute: string | undefined;
 
+  /** `context` names the resource, type and attribute concerned, when there are some; `cause` is kept as the error's `cause`. */
   constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -28,6 +29,7 @@ export class NepiError extends Error {
 
 /** A guid that no resource of this experiment has. */
 export class UnknownResourceError extends NepiError {
+  /** `known`: the guids there are, to suggest the nearest. */
   constructor(guid: unknown, known: Iterable<string> = []) {
     const name = typeof guid === 'string' ? guid : undefined;
     super(
@@ -49,6 +51,7 @@ function describeValue(value: unknown): string {
 
 /** A resource type name that is not registered. */
 export class UnknownTypeError extends NepiError {
+  /** `known`: the registered type names, to suggest the nearest. */
   constructor(type: string, known: Iterable<string> = []) {
     super(`unknown resource type '${type}'${suggest(type, known)}`, { type });
   }
@@ -56,6 +59,7 @@ export class UnknownTypeError extends NepiError {
 
 /** An attribute that the resource's type does not declare. */
 export class UnknownAttributeError extends NepiError {
+  /** `known`: the attributes the type declares, to suggest the nearest. */
   constructor(guid: string | undefined, type: string, attribute: string, known: Iterable<string> = []) {
     super(`${where(guid, type)} has no attribute '${attribute}'${suggest(attribute, known)}`, { guid, type, attribute });
   }
@@ -63,6 +67,7 @@ export class UnknownAttributeError extends NepiError {
 
 /** A value of the wrong type, out of range or not among the allowed values. */
 export class AttributeValueError extends NepiError {
+  /** `problem` says what is wrong with the value. */
   constructor(guid: string | undefined, type: string, attribute: string, problem: string) {
     super(`${where(guid, type)}: attribute '${attribute}' ${problem}`, { guid, type, attribute });
   }
@@ -78,6 +83,7 @@ export class ConditionError extends NepiError {}
 export class ConditionCycleError extends ConditionError {
   readonly cycle: readonly CycleLink[];
 
+  /** `describe` names a resource in the message (e.g. its guid and type). */
   constructor(cycle: readonly CycleLink[], describe: (guid: string) => string) {
     const steps = cycle.map((link) => `${describe(link.guid)} ${link.action} waits for ${describe(link.waitsFor)} ${link.state} (${link.why})`);
     super(`conditions form a cycle and can never hold: ${steps.join(' -> ')}`, { guid: cycle[0]?.guid });
@@ -94,6 +100,7 @@ export class StepTimeoutError extends NepiError {
   /** The timeout that expired, in ms. */
   readonly timeout: number;
 
+  /** `timeout` in ms; `shown` is how the message writes it (e.g. `30s`). */
   constructor(guid: string, step: string, attribute: string, timeout: number, shown: string) {
     super(`step '${step}' of '${guid}' timed out: its ${attribute} of ${shown} expired`, { guid, attribute });
     this.step = step;
@@ -111,6 +118,7 @@ export class RunStalledError extends NepiError {}
 export class ExperimentAbortedError extends NepiError {
   readonly failures: readonly Failure[];
 
+  /** The critical failures that aborted the experiment. */
   constructor(failures: readonly Failure[]) {
     const lines = failures.map((f) => `${f.guid} (${f.type}) failed at ${f.step ?? 'run'}: ${describeCause(f.error)}`);
     super(`experiment aborted: ${lines.join('; ') || 'no failure recorded'}`);

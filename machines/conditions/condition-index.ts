@@ -9,8 +9,10 @@
  */
 import { stateRank, type ConditionAction, type ResourceAction, type ResourceState } from '../lifecycle.js';
 
+/** Why a watch exists: a user condition, a deployment group's barrier, a dependency, a release order, or a wait. */
 export type WatchKind = 'condition' | 'barrier' | 'dependency' | 'release-order' | 'wait';
 
+/** A group of members that must all reach `state` (then `delay` more milliseconds pass) before its gates may open. */
 export interface Watch {
   readonly kind: WatchKind;
   readonly members: readonly string[];
@@ -23,9 +25,11 @@ export interface Watch {
   reachedAt: number;
   satisfied: boolean;
   readonly targets: Gate[];
+  /** Called once with the due time when the watch becomes satisfied. */
   listener?: (dueAt: number) => void;
 }
 
+/** Where a gate is: waiting for conditions, scheduled to fire at `readyAt`, fired, or cancelled. */
 export type GateStatus = 'waiting' | 'scheduled' | 'fired' | 'cancelled';
 
 /** What a condition whose timeout expired does: fail the waiting resource, or drop the condition. */
@@ -52,6 +56,7 @@ export interface ConditionTimeout {
   startedAt?: number;
 }
 
+/** One action of one resource, held until all its conditions are satisfied. */
 export interface Gate {
   readonly guid: string;
   readonly action: ConditionAction;
@@ -68,6 +73,7 @@ export interface Gate {
   timeouts?: ConditionTimeout[];
 }
 
+/** What the index knows of one resource: its rank in the lifecycle, its gates, watches and dependencies. */
 export interface IndexedResource {
   readonly guid: string;
   critical: boolean;
@@ -109,6 +115,7 @@ export interface HeldCondition {
   readonly gates: readonly Gate[];
 }
 
+/** The conditions of an experiment, indexed by member: see the top of this file. */
 export class ConditionIndex {
   readonly resources = new Map<string, IndexedResource>();
   readonly groups = new Map<string, string[]>();
@@ -122,6 +129,7 @@ export class ConditionIndex {
   readonly startedTimeouts: ConditionTimeout[] = [];
   #sharedWatches = new Map<string, Watch>();
 
+  /** Adds a resource at rank 0 (NEW); `critical` resources fail the experiment when they fail. */
   add(guid: string, critical: boolean): IndexedResource {
     const entry: IndexedResource = {
       guid,
@@ -138,6 +146,7 @@ export class ConditionIndex {
     return entry;
   }
 
+  /** The entry of a resource; throws when `guid` was never added. */
   get(guid: string): IndexedResource {
     const entry = this.resources.get(guid);
     if (!entry) throw new Error(`unknown resource '${guid}'`);
@@ -208,6 +217,7 @@ export class ConditionIndex {
     if (!b.dependents.includes(dependent)) b.dependents.push(dependent);
   }
 
+  /** The gate of `action` on `guid`, created on first use. */
   gate(guid: string, action: ResourceAction): Gate {
     const entry = this.get(guid);
     let gate = entry.gates[action];

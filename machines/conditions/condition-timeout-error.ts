@@ -1,7 +1,9 @@
 /** The error a resource fails with when a condition on one of its actions timed out (`onTimeout: fail`). */
 import type { ConditionAction, ResourceState } from '../lifecycle.js';
 
+/** A condition on `guid`'s `action` timed out: `waitingFor` had not reached `state` within `timeout` ms. */
 export class ConditionTimeoutError extends Error {
+  /** `timeout` in ms; `waitingFor` the members that had not reached `state`. */
   constructor(
     readonly guid: string,
     readonly action: ConditionAction,

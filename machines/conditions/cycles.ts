@@ -26,12 +26,6 @@ interface Edge {
 
 const actionNode = (guid: string, action: ResourceAction) => `a\u0000${guid}\u0000${action}`;
 
-/**
- * The first cycle among the actions of `guids` and of everything they wait on, or undefined.
- * `newBarrier` is the deployment group `guids` are about to join when they wait for all to
- * be READY, and `pending` a condition about to be registered: both are checked before
- * anything changes.
- */
 /** A condition about to be registered, checked before it is. */
 export interface PendingCondition {
   readonly targets: readonly string[];
@@ -40,6 +34,7 @@ export interface PendingCondition {
   readonly state: ResourceState;
 }
 
+/** What {@link findCycle} checks besides the conditions already in the index. */
 export interface CycleOptions {
   /** The deployment group `guids` are about to join, when they wait for all to be READY. */
   readonly newBarrier?: readonly string[];
@@ -54,6 +49,12 @@ export interface CycleOptions {
   readonly roots?: readonly ResourceAction[];
 }
 
+/**
+ * The first cycle among the actions of `guids` and of everything they wait on, or undefined.
+ * `newBarrier` is the deployment group `guids` are about to join when they wait for all to
+ * be READY, and `pending` a condition about to be registered: both are checked before
+ * anything changes.
+ */
 export function findCycle(index: ConditionIndex, guids: readonly string[], options: CycleOptions = {}): CycleLink[] | undefined {
   const { newBarrier, pending } = options;
   const endsByItself = options.endsByItself ?? (() => true);

@@ -5,6 +5,7 @@ export class CampaignError extends NepiError {
   /** The campaign directory or the file concerned, when there is one. */
   readonly where: string | undefined;
 
+  /** `where` (the campaign directory or file) prefixes the message. */
   constructor(message: string, where?: string, options?: { cause?: unknown }) {
     super(where === undefined ? message : `${where}: ${message}`, {}, options);
     this.where = where;

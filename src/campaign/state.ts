@@ -58,6 +58,7 @@ export type CampaignMetric =
   | { readonly kind: 'code' }
   | { readonly kind: 'none' };
 
+/** A campaign's state as `campaign.json` holds it: what it runs, how it stops, and each combination's runs so far. */
 export interface CampaignState {
   readonly version: typeof STATE_VERSION;
   readonly id: string;

@@ -13,6 +13,7 @@ import { mean, standardDeviation, studentTQuantile } from './statistics.js';
  */
 export type IntervalMethod = 'nepi' | 't';
 
+/** A confidence interval of a metric's mean over `n` samples: `mean ± halfWidth`, from `low` to `high`. */
 export interface Interval {
   readonly method: IntervalMethod;
   /** 0.95 for `nepi` (roughly), as asked for `t`. */
@@ -37,7 +38,7 @@ export interface StopSettings {
   readonly confidence: number;
 }
 
-/** What the user may give; see {@link resolveStopSettings}. */
+/** What the user may give; see `resolveStopSettings`. */
 export interface StopOptions {
   /** Exactly this many runs of each combination (no early stop). */
   readonly runs?: number;
@@ -53,6 +54,7 @@ export interface StopOptions {
 export const DEFAULT_MIN_RUNS = 5;
 export const DEFAULT_MAX_RUNS = 100;
 
+/** Why a combination stopped: its interval was narrow enough, or it reached `maxRuns`. */
 export type StopReason = 'converged' | 'max-runs';
 
 /**

@@ -81,9 +81,11 @@ export interface CampaignRuntime {
   readonly registry?: TypeRegistry;
   /** Aborting stops the run in progress (everything is released) and the campaign. */
   readonly signal?: AbortSignal;
+  /** Called with every campaign event as it happens (the campaign's start, each run's start and end, each combination's end). */
   readonly onEvent?: (event: CampaignEvent) => void;
 }
 
+/** One combination of parameters and what its runs gave. */
 export interface CombinationResult {
   readonly index: number;
   readonly parameters: Parameters;
@@ -96,6 +98,7 @@ export interface CombinationResult {
   readonly interval?: Interval;
 }
 
+/** What a campaign gave, in total and per combination. */
 export interface CampaignResult {
   readonly dir: string;
   /** `done`, or `interrupted` (by the signal): `resumeCampaign(dir)` goes on. */

@@ -36,6 +36,7 @@ export function formatPath(path: readonly PathSegment[]): string {
  * The files layer turns the place into a line and column.
  */
 export class DescriptionError extends NepiError {
+  /** `cause` is the error the entry at `path` raised; its message is kept. */
   constructor(
     readonly path: readonly PathSegment[],
     readonly part: EntryPart,

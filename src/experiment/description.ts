@@ -7,6 +7,7 @@ import type { ConditionAction, ResourceState, StepName } from '../../machines/li
 import type { AttributeValue } from '../resources/attributes.js';
 import type { Duration } from '../time/duration.js';
 
+/** A condition on one of a resource's actions: `action` waits until every member of `group` reached `state`, then `time` more. */
 export interface ConditionDescription {
   readonly action: ConditionAction;
   /** SET: the runtime attribute that changes, and the value it takes. */
@@ -21,6 +22,7 @@ export interface ConditionDescription {
   readonly onTimeout?: 'fail' | 'skip';
 }
 
+/** One resource: its type, what it connects to, its attributes and the conditions on its actions. */
 export interface ResourceDescription {
   readonly type: string;
   readonly connect?: readonly string[];
@@ -33,6 +35,7 @@ export interface ResourceDescription {
 /** Expected step durations by step name (`deploy: 2s`, `run: 10s`): hints for `nepi plan`. */
 export type PlanHints = Readonly<Partial<Record<StepName, Duration>>>;
 
+/** An experiment as data (`experiment.json`, `ec.save()`, experiment files): its id and its resources keyed by guid. */
 export interface ExperimentDescription {
   readonly expId: string;
   readonly resources: Readonly<Record<string, ResourceDescription>>;

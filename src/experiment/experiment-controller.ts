@@ -43,6 +43,19 @@ import { Waits, type WaitOptions } from './waits.js';
 export type { TraceAttr, TraceOptions } from '../run/traces.js';
 export type { DeployOptions, ExperimentControllerOptions, ExperimentStatus, ResourceInfo, ResumeOptions } from './options.js';
 
+/**
+ * Describes, deploys, runs and releases one experiment: register resources, connections and conditions, deploy, wait, shut down.
+ * @example
+ * ```ts
+ * const ec = new ExperimentController({ expId: 'hello' });
+ * const node = ec.registerResource('dummy::Node');
+ * const app = ec.registerResource('dummy::Application', { runTime: '1s' });
+ * ec.registerConnection(node, app);
+ * ec.deploy();
+ * await ec.waitFinished(app);
+ * const summary = await ec.shutdown();
+ * ```
+ */
 export class ExperimentController {
   readonly expId: string;
   readonly runId: string;
@@ -60,6 +73,7 @@ export class ExperimentController {
   #groups = 0;
   #shutdown: Promise<RunSummary> | undefined;
 
+  /** A new experiment: its run directory, clock and type registry come from `options`. */
   constructor(options: ExperimentControllerOptions = {}) {
     ({ expId: this.expId, runId: this.runId, localDir: this.localDir, runDir: this.runDir } = runIdentity(options));
     this.#startedAt = options.startedAt ?? new Date();
@@ -141,6 +155,7 @@ export class ExperimentController {
     return this.#model.guids();
   }
 
+  /** Where the experiment is: see {@link ExperimentStatus}. */
   get status(): ExperimentStatus {
     const snapshot = this.#actor.getSnapshot();
     if (snapshot.context.outcome.aborted) return 'aborted';
@@ -203,6 +218,7 @@ export class ExperimentController {
     if (name === 'critical') this.#actor.send({ type: 'resource.critical', guid, critical: record.get('critical') !== false });
   }
 
+  /** The value of attribute `name` of `guid` (its default when not set); throws for an attribute its type lacks. */
   get(guid: string, name: string): AttributeValue | undefined {
     return this.#model.attribute(guid, name);
   }
@@ -347,6 +363,7 @@ export class ExperimentController {
     return this.#context(guid).state;
   }
 
+  /** A resource's type, state, state times and failure, from its actor. */
   getResource(guid: string): ResourceInfo {
     return resourceInfo(guid, this.#context(guid));
   }
@@ -386,10 +403,12 @@ export class ExperimentController {
     this.#model.traced(guid, name).setTraceEnabled(name, true);
   }
 
+  /** Do not collect trace `name` of `guid`. */
   disableTrace(guid: string, name: string): void {
     this.#model.traced(guid, name).setTraceEnabled(name, false);
   }
 
+  /** Whether trace `name` of `guid` is collected. */
   traceEnabled(guid: string, name: string): boolean {
     return this.#model.traced(guid, name).traceEnabled(name);
   }

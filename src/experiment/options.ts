@@ -10,6 +10,7 @@ import type { TypeRegistry } from '../resources/registry.js';
 import { folderNameProblem } from '../run/folder-name.js';
 import type { ExperimentController } from './experiment-controller.js';
 
+/** Options of `new ExperimentController(options)`. */
 export interface ExperimentControllerOptions {
   /** The experiment's name; a run directory lives under `<localDir>/<expId>/<runId>/`. */
   readonly expId?: string;
@@ -32,6 +33,7 @@ export interface ExperimentControllerOptions {
   readonly startedAt?: Date;
 }
 
+/** Options of `ec.deploy(guids, options)`. */
 export interface DeployOptions {
   /** The deployment group (new by default); a group starts once all its members are READY. */
   readonly group?: string;
@@ -41,10 +43,12 @@ export interface DeployOptions {
   readonly autoStart?: boolean;
 }
 
+/** Options of `ExperimentController.resume(runDir, options)`. */
 export interface ResumeOptions {
   /** The clock the resumed run goes on with (default: the real clock, as recorded times are). */
   readonly clock?: Clock;
   readonly registry?: TypeRegistry;
+  /** An XState inspection observer, as in {@link ExperimentControllerOptions.inspect}. */
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /**
    * Called with the controller once it is built and its resources were found again, before
@@ -54,6 +58,7 @@ export interface ResumeOptions {
   readonly beforeResume?: (ec: ExperimentController) => void;
 }
 
+/** What `ec.getResource(guid)` answers: a resource's type, state, state times and failure. */
 export interface ResourceInfo {
   readonly guid: string;
   readonly type: string;
@@ -78,6 +83,7 @@ export function resourceInfo(guid: string, context: ResourceContext): ResourceIn
   };
 }
 
+/** `running` until shutdown; then `released`, or `aborted` (a critical failure) or `interrupted` (stopped early from outside). */
 export type ExperimentStatus = 'running' | 'aborted' | 'interrupted' | 'released';
 
 const shortId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 8);

@@ -40,6 +40,7 @@ export class ExperimentFileError extends NepiError implements ExperimentFileProb
   readonly problem: string;
   readonly problems: readonly ExperimentFileProblem[];
 
+  /** One problem, or several (the message lists the first 20); the first gives `file`, `line`, `column`, `path` and `problem`. */
   constructor(
     problems: ExperimentFileProblem | readonly [ExperimentFileProblem, ...ExperimentFileProblem[]],
     context: ErrorContext = {},

@@ -47,6 +47,7 @@ function namedModules(text: string, file: string, from: string): NamedModule[] {
   return named;
 }
 
+/** Options of {@link loadFileTypes}. */
 export interface FileTypesOptions {
   /** The registry the modules' types are added to (a copy of it; default: the built-in registry). */
   readonly registry?: TypeRegistry;

@@ -10,6 +10,7 @@ import { formatPath, type PathSegment } from './paths.js';
 
 /** A parameter's value: as written in YAML, a string, a number or a boolean. */
 export type ParameterValue = string | number | boolean;
+/** The values of an experiment file's `${name}` parameters, by name. */
 export type Parameters = Readonly<Record<string, ParameterValue>>;
 
 /**

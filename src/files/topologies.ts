@@ -15,6 +15,7 @@ import type { AttributeValue } from '../resources/attributes.js';
 import { formatPath } from './paths.js';
 
 export const TOPOLOGY_KINDS = ['linear', 'ring', 'star', 'tree', 'mesh', 'ladder'] as const;
+/** The shapes a `topology` entry of an experiment file can build: linear, ring, star, tree, mesh or ladder. */
 export type TopologyKind = (typeof TOPOLOGY_KINDS)[number];
 
 /** The keys of a `topologies:` entry, in the order the documentation gives them. */

@@ -22,6 +22,13 @@ export interface DotOptions {
   readonly registry?: TypeRegistry;
 }
 
+/**
+ * The experiment as a Graphviz DOT graph: a node per resource, an edge per connection, a dashed arrow per condition member.
+ * @example
+ * ```ts
+ * const svg = await dotToSvg(experimentToDot(ec.describe()));
+ * ```
+ */
 export function experimentToDot(description: ExperimentDescription, options: DotOptions = {}): string {
   const resources = Object.entries(description.resources);
   const colours = new Map<string, string>();

@@ -13,6 +13,7 @@ export function graphviz(): Promise<Viz> {
   return loading;
 }
 
+/** DOT text to SVG, with Graphviz compiled to WebAssembly (no system Graphviz needed); the first call loads it. */
 export async function dotToSvg(dot: string): Promise<string> {
   return render(dot, 'svg');
 }

@@ -38,6 +38,7 @@ export interface ResourcePlan {
   readonly changes?: readonly AttributeChangeRecord[];
 }
 
+/** What `nepi plan` predicts for an experiment file, run in virtual time with the step durations it hints. */
 export interface ExperimentPlan {
   readonly expId: string;
   readonly file: string;
@@ -65,6 +66,7 @@ export interface StuckResource {
   readonly cause?: string;
 }
 
+/** Options of {@link planExperimentFile}. */
 export interface PlanOptions {
   /** The experiment id (default: the file's `expId`, else the file's name without extension). */
   readonly expId?: string;

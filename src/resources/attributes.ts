@@ -5,10 +5,12 @@
 import { AttributeValueError } from '../errors.js';
 import { parseDuration } from '../time/duration.js';
 
+/** The kinds of value an attribute holds; `duration` is given as `500ms`, `2s`... and kept in ms. */
 export type AttributeKind = 'string' | 'boolean' | 'integer' | 'double' | 'enum' | 'duration' | 'map';
 /** A `map` attribute holds string values by name (e.g. environment variables). */
 export type AttributeValue = string | number | boolean | Readonly<Record<string, string>>;
 
+/** One attribute of a resource type: its kind, help, default, and the checks on its values. */
 export interface AttributeSpec {
   readonly type: AttributeKind;
   readonly help: string;

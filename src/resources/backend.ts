@@ -24,6 +24,7 @@ export interface BackendSession {
   dispose?(): void | Promise<void>;
 }
 
+/** What a {@link Cleaner} removed, and what it could not. */
 export interface CleanReport {
   /** One line per thing removed, e.g. `network namespace nepi-1a2b3c4d-node1`. */
   readonly removed: readonly string[];
@@ -45,6 +46,7 @@ export interface Cleaner {
   cleanAll(): Promise<CleanReport>;
 }
 
+/** What {@link defineBackend} takes: a name, how to open a session for one experiment, and cleaners. */
 export interface BackendDefinition<S extends BackendSession = BackendSession> {
   /** Its name, e.g. `netns`; by convention the namespace of its types (`netns::Node`). */
   readonly name: string;
@@ -58,6 +60,7 @@ export interface BackendDefinition<S extends BackendSession = BackendSession> {
   readonly cleaners?: readonly Cleaner[];
 }
 
+/** A backend made by {@link defineBackend}; resource types name it as their `backend`. */
 export interface Backend<S extends BackendSession = BackendSession> extends BackendDefinition<S> {
   /** Brand: made by defineBackend. */
   readonly kind: 'backend';

@@ -11,6 +11,7 @@ export interface ConnectionMatch {
   /** What the rule names, for messages: a pattern (`netns::Node`), or `node (any node type)`. */
   readonly label: string;
   readonly rule: ConnectionRule;
+  /** Whether a resource of type `other` is what this rule is about. */
   matches(other: ResourceType): boolean;
 }
 

@@ -28,6 +28,7 @@ export interface RecordedState {
   readonly times?: Readonly<Partial<Record<string, number>>>;
 }
 
+/** How commands run on a node (this host, over SSH, in a namespace): what application types ask their node for. */
 export interface Executor {
   /** Where commands run, for messages: `this host`, `user@host:22`, `namespace nepi-1a2b3c4d-h1`. */
   readonly where: string;

@@ -3,6 +3,7 @@ import { NepiError, UnknownTypeError } from '../errors.js';
 import type { Backend, Cleaner } from './backend.js';
 import type { ResourceType } from './resource-type.js';
 
+/** The resource types known by name, and the backends and cleaners they bring. {@link defaultRegistry} holds the built-in ones. */
 export class TypeRegistry {
   readonly #types = new Map<string, ResourceType>();
   readonly #backends = new Map<string, Backend>();
@@ -65,20 +66,24 @@ export class TypeRegistry {
     this.#cleaners.set(cleaner.backend, cleaner);
   }
 
+  /** The type registered as `name`; throws an UnknownTypeError when there is none. */
   get(name: string): ResourceType {
     const type = this.#types.get(name);
     if (!type) throw new UnknownTypeError(name, this.#types.keys());
     return type;
   }
 
+  /** Whether a type is registered as `name`. */
   has(name: string): boolean {
     return this.#types.has(name);
   }
 
+  /** Every registered type, sorted by name. */
   list(): ResourceType[] {
     return [...this.#types.values()].sort((a, b) => a.type.localeCompare(b.type));
   }
 
+  /** The backends of the registered types, in the order they first came. */
   backends(): Backend[] {
     return [...this.#backends.values()];
   }

@@ -22,14 +22,17 @@ import type { ProbeContext, ResourceScope, ResourceView, StepContext } from './v
 
 export type { ProbeContext, ResourceScope, ResourceView, StepContext } from './views.js';
 
+/** A resource type's attributes, by name. */
 export type AttributeSpecs = Readonly<Record<string, AttributeSpec>>;
 
+/** A trace a resource type writes (e.g. `stdout`): its help, and whether it is collected by default. */
 export interface TraceSpec {
   readonly help: string;
   /** Whether the trace is collected unless disabled (default true). */
   readonly enabled?: boolean;
 }
 
+/** One lifecycle step of a resource type (`deploy`, `start`, `run`...): resolves when the step is done, throws to fail it. */
 export type StepFunction<V = AnyAttributeValues, D = Record<string, unknown>, S = unknown> = (context: StepContext<V, D, S>) => Promise<void> | void;
 
 /**
@@ -61,6 +64,7 @@ export type ReattachFunction<V = AnyAttributeValues, D = Record<string, unknown>
   recorded: RecordedState,
 ) => Promise<ReattachOutcome> | ReattachOutcome;
 
+/** How many resources of a type a resource may connect to (`connectsTo: { 'dummy::Node': { min: 1, max: 1 } }`). */
 export interface ConnectionRule {
   /** Least connections to resources of this type, checked at deploy. */
   readonly min?: number;
@@ -121,6 +125,7 @@ export interface NodeAccess {
 
 type SessionOf<B> = B extends Backend<infer S> ? S : undefined;
 
+/** What {@link defineResourceType} takes: a type's name, help, backend, attributes, connections, steps and traces. */
 export interface ResourceTypeDefinition<
   A extends AttributeSpecs = AttributeSpecs,
   D = Record<string, unknown>,
@@ -187,6 +192,7 @@ export interface ResourceType<V = any, D = any, S = any> {
   readonly backend: Backend | undefined;
   /** Every attribute, the built-in ones (`critical`, timeouts, retries) included. */
   readonly attributes: AttributeSpecs;
+  /** As in {@link ResourceTypeDefinition.data}. */
   readonly data: (() => D) | undefined;
   readonly traces: Readonly<Record<string, TraceSpec>>;
   readonly results: Readonly<Record<string, ResultSpec>>;
@@ -195,6 +201,7 @@ export interface ResourceType<V = any, D = any, S = any> {
   readonly runsOn: boolean;
   readonly node: NodeSpec<V, D, S> | undefined;
   readonly steps: Partial<Readonly<Record<StepName, StepFunction<V, D, S>>>>;
+  /** As in {@link ResourceTypeDefinition.skipStep}. */
   readonly skipStep: ((step: StepName, resource: ResourceView<V>) => boolean) | undefined;
   readonly probe?: ProbeFunction<V, D, S>;
   readonly reattach?: ReattachFunction<V, D, S>;
@@ -307,6 +314,7 @@ export interface ResourceTypeOverrides<V, D, S, A extends AttributeSpecs> {
   readonly dependsOn?: readonly string[];
   /** Steps replaced (or added); the others stay the base's. */
   readonly steps?: Partial<Readonly<Record<StepName, StepFunction<V, D, S>>>>;
+  /** Replaces the base's `skipStep`. */
   readonly skipStep?: (step: StepName, resource: ResourceView<V>) => boolean;
   readonly probe?: ProbeFunction<V, D, S>;
   readonly reattach?: ReattachFunction<V, D, S>;

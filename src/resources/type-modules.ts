@@ -38,6 +38,7 @@ export class TypeModuleError extends NepiError {
   readonly problem: string;
   readonly source: TypeModuleSource;
 
+  /** `source` is the module as it was named, `file` what it resolved to, `problem` what is wrong. */
   constructor(source: TypeModuleSource, file: string, problem: string, options?: { cause?: unknown; type?: string }) {
     super(`${source.namedBy}: ${problem}`, options?.type === undefined ? {} : { type: options.type }, { cause: options?.cause });
     this.module = source.module;

@@ -71,6 +71,7 @@ export interface ResourceScope<V = AnyAttributeValues, D = Record<string, unknow
   readonly runDir: string;
   /** This resource's own folder in the run directory, created on first call. */
   dir(): string;
+  /** Whether trace `name` of this resource is collected. */
   traceEnabled(name: string): boolean;
   /** The names of its traces that are collected. */
   enabledTraces(): readonly string[];

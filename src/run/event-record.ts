@@ -8,6 +8,7 @@ import type { ResourceChangedEvent, ResourceStateEvent } from '../../machines/re
 import { describeCause } from '../errors.js';
 import type { TryReport } from '../resources/step-runner.js';
 
+/** A state change, as a line of `events.ndjson` holds it. */
 export interface EventRecord {
   /** Wall-clock time, ISO 8601. */
   readonly wall: string;

@@ -7,6 +7,7 @@ import type { ConditionRecord, EventRecord, InterruptRecord, TryRecord } from '.
 import { EVENTS_FILE, SUMMARY_FILE } from './run-directory.js';
 import type { RunSummary } from './summary.js';
 
+/** A past run directory read back by {@link readRun}: its summary and its records. */
 export interface PastRun {
   readonly summary: RunSummary | undefined;
   /** Every state change recorded, in order. */

@@ -5,6 +5,7 @@ import type { Failure, Interruption } from '../../machines/controller.js';
 import type { ExperimentStatus } from '../experiment/options.js';
 import { describeCause } from '../errors.js';
 
+/** A failed resource, as `summary.json` lists it (the error as text). */
 export interface FailureSummary {
   readonly guid: string;
   readonly type: string;
@@ -14,6 +15,7 @@ export interface FailureSummary {
   readonly time: number;
 }
 
+/** What a run ends with: `summary.json`, also printed by `nepi run` and `nepi show`. */
 export interface RunSummary {
   readonly expId: string;
   readonly runId: string;

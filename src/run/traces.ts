@@ -1,8 +1,10 @@
 /** Reading a trace file: whole, by block, its path or its size. A file not written yet reads as empty. */
 import { open, readFile, stat } from 'node:fs/promises';
 
+/** What `ec.trace()` reads: all of it, a block (`stream`), its path or its size. */
 export type TraceAttr = 'all' | 'stream' | 'path' | 'size';
 
+/** Options of `ec.trace(guid, name, options)`. */
 export interface TraceOptions {
   /** What to read (default 'all'): the whole content, a block, the file path, or the size in bytes. */
   readonly attr?: TraceAttr;
@@ -20,6 +22,7 @@ export interface TraceOptions {
  * local path.
  */
 export interface TraceSource {
+  /** Read the trace as {@link ExperimentController.trace} would (`block` and `offset` for 'stream'). */
   read(attr: 'all' | 'size' | 'stream', block: number, offset: number): Promise<string | number>;
 }
 

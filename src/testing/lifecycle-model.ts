@@ -41,12 +41,14 @@ export interface LifecyclePoint {
   readonly done: boolean;
 }
 
+/** One event of a path, and where the resource must be after it. */
 export interface LifecyclePathStep {
   readonly event: LifecycleEvent;
   /** Where the resource must be once `event` has been handled. */
   readonly expect: LifecyclePoint;
 }
 
+/** One way through the lifecycle, NEW to RELEASED: its events, and where each leaves the resource. */
 export interface LifecyclePath {
   /** The events, in order: the readable form of the path. */
   readonly events: readonly LifecycleEvent[];
@@ -55,6 +57,7 @@ export interface LifecyclePath {
   readonly end: LifecyclePoint;
 }
 
+/** Which resource the model is of: the steps it runs, and whether it restarts. */
 export interface LifecycleModelOptions {
   /**
    * The steps the modelled resource runs: a plan, or the list of steps. Default: every

@@ -6,6 +6,7 @@ import { ExperimentController, type ExperimentControllerOptions } from '../exper
 import type { ResourceInfo } from '../experiment/experiment-controller.js';
 import { VirtualClock } from './virtual-clock.js';
 
+/** What {@link runInVirtualTime} gives back: the controller, its clock, and every resource as it ended. */
 export interface VirtualRun {
   readonly ec: ExperimentController;
   readonly clock: VirtualClock;
@@ -13,6 +14,18 @@ export interface VirtualRun {
   readonly resources: Readonly<Record<string, ResourceInfo>>;
 }
 
+/**
+ * Build an experiment on a controller driven by a {@link VirtualClock} (recording off), deploy it, fire every timer, release it (unless `release: false`), and return each resource's state times. Virtual seconds take no real time.
+ * @example
+ * ```ts
+ * const { resources } = await runInVirtualTime((ec) => {
+ *   const node = ec.registerResource('dummy::Node', { deployTime: '5s' }, { name: 'node' });
+ *   const app = ec.registerResource('dummy::Application', { runTime: '1m' }, { name: 'app' });
+ *   ec.registerConnection(node, app);
+ * });
+ * console.log(resources['app']?.times.FINISHED);
+ * ```
+ */
 export async function runInVirtualTime(
   build: (ec: ExperimentController) => void | Promise<void>,
   options: Omit<ExperimentControllerOptions, 'clock'> & { release?: boolean } = {},

@@ -50,6 +50,7 @@ export interface ConnectedResource {
   readonly attributes?: Readonly<Record<string, unknown>>;
 }
 
+/** Options of {@link testResourceType}. */
 export interface TestResourceTypeOptions {
   /** Attributes of the resource under test (`critical` is always set to false). */
   readonly attributes?: Readonly<Record<string, unknown>>;
@@ -103,6 +104,7 @@ export interface TestResourceTypeOptions {
   readonly log?: (line: string) => void;
 }
 
+/** A lifecycle path on which the type did not behave as the model says, and why. */
 export interface PathFailure {
   /** The failing path, as events. */
   readonly events: readonly LifecycleEvent[];
@@ -111,6 +113,7 @@ export interface PathFailure {
   readonly message: string;
 }
 
+/** What {@link testResourceType} found: the paths run, passed and failed. */
 export interface ResourceTypeReport {
   readonly type: string;
   /** How many paths were run. */
@@ -130,6 +133,7 @@ export interface ResourceTypeReport {
 
 /** What `testResourceType` throws when a path failed; `report` holds every result. */
 export class ResourceTypeTestError extends Error {
+  /** `report` holds the result of every path. */
   constructor(readonly report: ResourceTypeReport) {
     super(report.toString());
     this.name = 'ResourceTypeTestError';
@@ -138,6 +142,7 @@ export class ResourceTypeTestError extends Error {
 
 /** The error a step throws where a failure was injected. */
 export class InjectedFailure extends Error {
+  /** `step` is the step it was injected at. */
   constructor(readonly step: StepName) {
     super(`injected failure at ${step}`);
     this.name = 'InjectedFailure';

@@ -22,6 +22,7 @@ export class VirtualClock implements Clock {
   #live = 0;
   readonly #listeners = new Set<() => void>();
 
+  /** `start`: the time `now()` gives first (default 0). */
   constructor(start = 0) {
     this.#now = start;
   }
@@ -35,6 +36,7 @@ export class VirtualClock implements Clock {
     return this.#live;
   }
 
+  /** Calls `fn` once the clock has been advanced `ms` past now. */
   setTimeout(fn: () => void, ms: number): VirtualTimer {
     const timer: VirtualTimer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };
     this.#timers.push(timer);
@@ -49,6 +51,7 @@ export class VirtualClock implements Clock {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Cancels a timer that `setTimeout` returned; a fired or cancelled one is ignored. */
   clearTimeout(id: unknown): void {
     const timer = id as VirtualTimer | undefined;
     if (timer && !timer.cancelled) {

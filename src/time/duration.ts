@@ -4,6 +4,7 @@
  */
 import ms from 'ms';
 
+/** A duration as users write it: `"500ms"`, `"2s"`, `"1.5m"`, `"1h"`, compound `"2m30s"`, or a number of milliseconds. */
 export type Duration = string | number;
 
 /** One `<number><unit>` part; a fresh sticky regex per call (lastIndex is state). */
@@ -12,7 +13,7 @@ const token = () => /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)/y;
 /** The longest duration an experiment may give (a timer, a run time, a condition's delay): 365 days. */
 export const MAX_DURATION = 365 * 24 * 3_600_000;
 
-/** Milliseconds in `value`, at most {@link MAX_DURATION}. */
+/** Milliseconds in `value`, at most `MAX_DURATION` (a year). */
 export function parseDuration(value: unknown): number {
   const milliseconds = parseAnyDuration(value);
   if (milliseconds > MAX_DURATION) {

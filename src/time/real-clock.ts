@@ -39,4 +39,5 @@ export class RealClock implements Clock {
   }
 }
 
+/** The wall clock, the controller's default: epoch milliseconds, and timers that never fire early. */
 export const realClock = new RealClock();

@@ -21,6 +21,14 @@ text.group-label[data-collapsed=true] { fill: #999; }
 text.group-label { cursor: pointer; }
 `;
 
+/**
+ * The timeline as one self-contained HTML page (the SVG inline, with zoom, folding and a filter on names); nothing is loaded from elsewhere.
+ * @example
+ * ```ts
+ * const run = await readRun(runDir);
+ * const html = renderTimelineHtml(buildTimeline({ title: runDir, ...run }));
+ * ```
+ */
 export function renderTimelineHtml(model: TimelineModel): string {
   const svg = renderTimelineSvg(model);
   return `<!doctype html>

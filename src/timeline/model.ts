@@ -26,6 +26,7 @@ export interface TimelineFailure {
   readonly error: string;
 }
 
+/** One resource's row: its bars, one per state entered, and its failures. */
 export interface TimelineRow {
   readonly guid: string;
   readonly type: string;
@@ -73,6 +74,7 @@ export interface TimelineInterruption {
   readonly unfinished: ReadonlyArray<{ readonly guid: string; readonly state: string }>;
 }
 
+/** A timeline as data (see {@link buildTimeline}): resources grouped by type, bars, condition arrows, downtimes and interruptions. */
 export interface TimelineModel {
   readonly title: string;
   /** Clock ms of the first and the last record. */
@@ -87,6 +89,7 @@ export interface TimelineModel {
   readonly interruptions: readonly TimelineInterruption[];
 }
 
+/** What {@link buildTimeline} reads: a run's records, as {@link readRun} gives them, or a plan's. */
 export interface TimelineInput {
   readonly title?: string;
   /** State changes, in the order they happened. */

@@ -16,6 +16,7 @@ import { sendText, startLocalServer, type LocalServer } from './http-server.js';
 import { LiveRun, type LiveMessage } from './live-run.js';
 import { SseStream } from './sse.js';
 
+/** Options of {@link serveLiveView}. */
 export interface LiveViewOptions {
   /** The port on 127.0.0.1 (default 0: any free port). */
   readonly port?: number;
@@ -23,6 +24,7 @@ export interface LiveViewOptions {
   readonly server?: LocalServer;
 }
 
+/** A live view being served (see {@link serveLiveView}). */
 export interface LiveView {
   /** The page's address, `http://127.0.0.1:PORT/`. */
   readonly url: string;

@@ -88,6 +88,7 @@ function set(ctx: StepContext): void {
 const steps: Partial<Record<StepName, StepFunction>> = { run, set };
 for (const step of TIMED_STEPS) steps[step] = timed(step);
 
+/** `dummy::Node`: a simulated host; each step takes the time its attribute says, no I/O. */
 export const DummyNode = defineResourceType({
   type: 'dummy::Node',
   help: 'A simulated host: each step takes the time its attribute says.',
@@ -98,6 +99,7 @@ export const DummyNode = defineResourceType({
   reattach,
 });
 
+/** `dummy::Application`: a simulated application on one `dummy::Node`, deployed after its node is READY. */
 export const DummyApplication = defineResourceType({
   type: 'dummy::Application',
   help: 'A simulated application on one dummy::Node; deploys after its node is READY.',

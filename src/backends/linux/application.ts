@@ -40,6 +40,7 @@ function skipStep(step: StepName, resource: Pick<ResourceView, 'get'>): boolean 
   return false;
 }
 
+/** `linux::Application`: a command run by `bash -c` in its own process group on the node it runs on (local, over SSH, or in a namespace); exit 0 is FINISHED. */
 export const LinuxApplication = defineResourceType({
   type: 'linux::Application',
   help: 'A command run by bash -c on the node it runs on (a linux::Node, on this machine or a remote host over SSH, a netns::Node, or any node type), in its own process group; exit 0 is FINISHED.',

@@ -9,6 +9,7 @@ import { LinuxSession } from './session.js';
 import { processCleaner } from './transport/local/process-cleaner.js';
 import { sshCleaner } from './transport/ssh/cleaner.js';
 
+/** The linux backend: a {@link LinuxSession} per experiment, and cleaners for what dead runs left, on this machine and over SSH. */
 export const linuxBackend = defineBackend({
   name: 'linux',
   open: (experiment) => new LinuxSession(experiment),

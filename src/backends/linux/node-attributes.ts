@@ -7,6 +7,7 @@ import type { ResourceView } from '../../resources/views.js';
 
 const LOCAL_NAMES = new Set(['localhost', 'localhost.localdomain', '127.0.0.1', '::1', 'ip6-localhost', 'ip6-loopback']);
 
+/** Whether a host name means this machine: `localhost` and its variants, 127.x.x.x, `::1`, or this host's own name (case-insensitive). */
 export function isLocalHost(name: string): boolean {
   // host names are case-insensitive, and a fully qualified name may end with a dot
   const lower = name.trim().toLowerCase().replace(/\.$/, '');

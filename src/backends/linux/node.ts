@@ -130,6 +130,7 @@ async function probe(resource: Scope): Promise<string[]> {
   }
 }
 
+/** `linux::Node`: a Linux host that applications run on, this machine or a remote host over SSH. */
 export const LinuxNode = defineResourceType({
   type: 'linux::Node',
   help: 'A Linux host that applications run on: this machine, or a remote host over SSH.',

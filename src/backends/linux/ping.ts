@@ -10,6 +10,7 @@ import type { ResourceScope, StepContext } from '../../resources/views.js';
 import { launchOf, LinuxApplication } from './application.js';
 import { quote as shellQuote } from './transport/ssh/shell.js';
 
+/** What {@link parsePing} reads from ping's closing statistics. */
 export interface PingResults {
   readonly target: string;
   readonly transmitted: number;
@@ -68,6 +69,7 @@ async function recordResults(ctx: StepContext): Promise<void> {
   if (results) Object.assign(ctx.results, results);
 }
 
+/** `linux::Ping`: ping from the node it runs on to `target`; rtt and loss go to the run summary. */
 export const LinuxPing = extendResourceType(LinuxApplication, {
   type: 'linux::Ping',
   help: 'ping from the node it runs on to target; FINISHED once count replies were awaited; rtt and loss go to the run summary.',

@@ -22,6 +22,7 @@ export interface NodeConnection {
   close(): void;
 }
 
+/** The linux backend's session for one experiment: each remote node's SSH connection, made on first use and closed when the node is released or the session is disposed of. */
 export class LinuxSession implements BackendSession {
   readonly #hosts = new Map<string, SshHost>();
   readonly #connections = new Map<string, NodeConnection>();

@@ -19,6 +19,7 @@ function command(ctx: StepContext): string {
   }`;
 }
 
+/** `linux::Tcpdump`: tcpdump on an interface of the node it runs on, into its `pcap` trace until stopped. Needs root. */
 export const LinuxTcpdump = extendResourceType(LinuxApplication, {
   type: 'linux::Tcpdump',
   help: 'tcpdump on an interface of the node it runs on, writing the pcap trace until stopped or released. Needs root.',

@@ -7,6 +7,7 @@ import { defineBackend } from '../../resources/backend.js';
 import { netnsCleaner } from './cleaner.js';
 import { NetnsSession } from './session.js';
 
+/** The netns backend: a {@link NetnsSession} per experiment, and a cleaner for the namespaces of dead runs. */
 export const netnsBackend = defineBackend({
   name: 'netns',
   open: (experiment) => new NetnsSession(experiment),

@@ -6,6 +6,7 @@ export class NetnsUnavailableError extends NepiError {}
 
 /** An `ip` or `tc` command failed; `stderr` is what it said. */
 export class NetnsCommandError extends NepiError {
+  /** The command as argv, and what it wrote to stderr. */
   constructor(
     readonly command: readonly string[],
     readonly stderr: string,

@@ -219,6 +219,7 @@ async function probe(resource: LinkScope): Promise<string[]> {
   return found;
 }
 
+/** `netns::Link`: a veth pair joining two `netns::Node`, with addresses, MTU, rate limit and delay/loss. Needs root. */
 export const NetnsLink = defineResourceType({
   type: TYPE,
   help: 'A veth pair joining two netns::Node (end 1 on the node connected first), with addresses, MTU, rate limit and delay/loss. Needs root.',

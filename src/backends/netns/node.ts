@@ -14,6 +14,7 @@ import { exclusive } from './exclusive.js';
 import { namespaceName } from './names.js';
 import { createNamespace, namespaceExists, namespacePids, removeNamespace } from './namespaces.js';
 
+/** `netns::Node`: a network namespace on this machine, a host with its own interfaces, addresses and routes. Needs root. */
 export const NetnsNode = defineResourceType({
   type: 'netns::Node',
   help: 'A network namespace on this machine (loopback up): a host with its own interfaces, addresses and routes, on which applications run. Needs root.',

@@ -70,6 +70,7 @@ function release(ctx: RouteStep): Promise<void> {
   });
 }
 
+/** `netns::Route`: a static route on a `netns::Node`, deployed after the links of its node. */
 export const NetnsRoute = defineResourceType({
   type: TYPE,
   help: 'A static route on a netns::Node: packets to destination go through the gateway via. Deployed after the links of its node.',

@@ -21,6 +21,7 @@ interface Claim {
 /** The attributes that give a link or a switch its subnet explicitly. */
 const EXPLICIT = ['address1', 'address2', 'subnet'] as const;
 
+/** The netns backend's session for one experiment: the subnets its links and switches claimed, each node's addresses, and the namespaces it created (removed if Node exits without a release). */
 export class NetnsSession implements BackendSession {
   readonly #claims: Claim[] = [];
   /** node guid → [owner (link or switch), address] */
@@ -94,6 +95,7 @@ export class NetnsSession implements BackendSession {
     this.#namespaces.add(name);
   }
 
+  /** A namespace that no longer exists: not removed at exit any more. */
   untrackNamespace(name: string): void {
     this.#namespaces.delete(name);
   }

@@ -112,6 +112,7 @@ async function probe(resource: SwitchScope): Promise<string[]> {
   return [`the namespace ${name} of switch '${resource.guid}' still exists${pids.length ? ` (pids ${pids.join(', ')})` : ''}`];
 }
 
+/** `netns::Switch`: a Linux bridge in its own namespace that connected `netns::Node` join on one subnet. Needs root. */
 export const NetnsSwitch = defineResourceType({
   type: TYPE,
   help: 'A Linux bridge (in its own namespace) that the connected netns::Node join through their own veth pairs, on one subnet. Needs root.',

@@ -27,6 +27,7 @@ const LIST_LIMIT = 8;
 export const DEFINITION_LIMIT = 100;
 const DEPTH_LIMIT = 3;
 
+/** Options of {@link thinInspection}. */
 export interface ThinInspectionOptions {
   /** Called with each event worth showing, already thin (serialising it is cheap). */
   readonly send: (event: StatelyInspectionEvent) => void;

@@ -266,6 +266,7 @@ function runOnce(command: string, cwd: string, prefix: readonly string[]): Promi
   });
 }
 
+/** Options of {@link createLocalExecutor}. */
 export interface LocalExecutorOptions {
   /** Argv put before every command (e.g. `ip netns exec <namespace>`); none by default. */
   readonly prefix?: readonly string[];

@@ -14,6 +14,7 @@ export type SshFailure = 'unreachable' | 'auth' | 'identity' | 'hostkey' | 'lost
 
 /** Thrown when a host cannot be reached, rejects the key, or is lost; `reason` says which. */
 export class SshConnectionError extends NepiError {
+  /** `target` is `user@host:port`; `reason` says what went wrong, `message` how. */
   constructor(
     readonly target: string,
     readonly reason: SshFailure,
@@ -31,6 +32,7 @@ export class SshConnectionError extends NepiError {
  * SFTP channel concerned is closed; the connection stays.
  */
 export class SshTimeoutError extends NepiError {
+  /** `target` is `user@host:port`; `timeout` in ms. */
   constructor(
     readonly target: string,
     /** What was asked of the host, e.g. `open a session for 'kill -TERM -- -4242'`. */
