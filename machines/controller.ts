@@ -406,7 +406,7 @@ export const controllerMachine = setup({
       const opened: Gate[] = [];
       for (const gate of gates) {
         if (!index.get(gate.guid).deployed) continue;
-        if (gate.set) opened.push(...index.requestSet(gate, context.now()));
+        if (gate.set) opened.push(...index.requestGate(gate, context.now()));
         else if (gate.action === 'STOP') opened.push(...index.request(gate.guid, 'STOP', context.now()));
       }
       // a condition added to an action already requested: its timeout starts now

@@ -7,7 +7,7 @@
  * member, so a state change touches only the watches on that resource: its cost does not grow
  * with the size of the experiment. Nothing here does I/O or reads a clock; times come in.
  */
-import { stateRank, type ConditionAction, type ResourceAction, type ResourceState } from '../lifecycle.js';
+import { ACTIONS, stateRank, type ConditionAction, type ResourceAction, type ResourceState } from '../lifecycle.js';
 
 /** Why a watch exists: a user condition, a deployment group's barrier, a dependency, a release order, or a wait. */
 export type WatchKind = 'condition' | 'barrier' | 'dependency' | 'release-order' | 'wait';
@@ -104,8 +104,6 @@ const SELF_REQUIREMENT: Partial<Record<ConditionAction, number>> = {
 
 const STARTED_RANK = stateRank('STARTED');
 
-const ACTION_NAMES = ['DEPLOY', 'START', 'STOP', 'RELEASE'] as const;
-
 const FAILED_RANK = stateRank('FAILED');
 const RELEASED_RANK = stateRank('RELEASED');
 
@@ -175,7 +173,7 @@ export class ConditionIndex {
     const leaving = new Set(group);
     const opened: Gate[] = [];
     let changed = false;
-    const gates = ACTION_NAMES.filter((a) => action === undefined || action === a).map((a) => entry.gates[a]);
+    const gates = ACTIONS.filter((a) => action === undefined || action === a).map((a) => entry.gates[a]);
     const sets = action === undefined || action === 'SET' ? [...(entry.sets ?? [])] : [];
     for (const gate of [...gates, ...sets]) {
       if (!gate || !gate.conditions.some((w) => w.kind === 'condition' && w.members.some((m) => leaving.has(m)))) continue;
@@ -240,14 +238,6 @@ export class ConditionIndex {
     if (entry.rank > STARTED_RANK) gate.status = 'cancelled';
     (entry.sets ??= []).push(gate);
     return gate;
-  }
-
-  /** Ask for a SET gate (see `request`); at deploy and for a SET added to a deployed resource. */
-  requestSet(gate: Gate, at?: number): Gate[] {
-    if (gate.status !== 'waiting' || gate.requested) return [];
-    gate.requested = true;
-    this.#startTimeouts(gate, at);
-    return this.#tryOpen(gate, []);
   }
 
   /** When `guid` reached `rank`, as a condition sees it; undefined while it has not. */
@@ -374,7 +364,11 @@ export class ConditionIndex {
 
   /** Ask for an action (at clock time `at`, when known). Returns the gate when it opened at once. */
   request(guid: string, action: ResourceAction, at?: number): Gate[] {
-    const gate = this.gate(guid, action);
+    return this.requestGate(this.gate(guid, action), at);
+  }
+
+  /** Ask for `gate` (see `request`): a SET gate at deploy, or one added to a deployed resource. */
+  requestGate(gate: Gate, at?: number): Gate[] {
     if (gate.status !== 'waiting' || gate.requested) return [];
     gate.requested = true;
     this.#startTimeouts(gate, at);
@@ -522,7 +516,7 @@ export class ConditionIndex {
         continue;
       }
       opened.push(...this.request(guid, 'DEPLOY', options.at));
-      for (const gate of this.get(guid).sets ?? []) opened.push(...this.requestSet(gate, options.at));
+      for (const gate of this.get(guid).sets ?? []) opened.push(...this.requestGate(gate, options.at));
     }
     if (options.autoStart) {
       for (const guid of guids) {

@@ -31,7 +31,7 @@ export function describeExperiment(
   const conditions = new Map<string, ConditionDescription[]>();
   for (const condition of registered) {
     for (const target of condition.targets) {
-      const secret = condition.set !== undefined && records.get(target)?.resourceType.attributes[condition.set.name]?.credential === true;
+      const secret = condition.set !== undefined && records.get(target)?.isCredential(condition.set.name) === true;
       const entry: Mutable<ConditionDescription> = {
         action: condition.action,
         ...(condition.set ? { attribute: condition.set.name, value: (secret ? CREDENTIAL_MASK : condition.set.value) as AttributeValue } : {}),
@@ -54,7 +54,7 @@ export function describeExperiment(
     if (connect.length > 0) description.connect = connect;
     const given = record.given();
     // a credential is never written out (experiment.json, a saved file, the live view): `***`
-    const shown = [...given].map(([name, value]) => [name, record.resourceType.attributes[name]?.credential ? CREDENTIAL_MASK : value]);
+    const shown = [...given].map(([name, value]) => [name, record.isCredential(name) ? CREDENTIAL_MASK : value]);
     if (given.size > 0) description.attributes = Object.fromEntries(shown) as ResourceDescription['attributes'];
     const own = conditions.get(guid);
     if (own) description.conditions = own;

@@ -104,7 +104,7 @@ export class ExperimentController {
           describe: () => this.describe(),
           typeOf: (guid) => this.#model.resource(guid)?.type,
           registry: this.registry,
-          isCredential: (guid, name) => this.#model.record(guid).resourceType.attributes[name]?.credential === true,
+          isCredential: (guid, name) => this.#model.record(guid).isCredential(name),
         })
       : recordNothing(run);
     this.#waits = new Waits(this.#actor, this.#model);

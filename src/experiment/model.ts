@@ -20,7 +20,7 @@ import {
   UnknownAttributeError,
   UnknownResourceError,
 } from '../errors.js';
-import { coerceAttribute, CREDENTIAL_MASK, type AttributeValue } from '../resources/attributes.js';
+import { coerceAttribute, maskedChange, type AttributeSpec, type AttributeValue } from '../resources/attributes.js';
 import { connectionRule, dependsOnType, describeConnectsTo } from '../resources/connections.js';
 import { matchesType, type ResourceType } from '../resources/resource-type.js';
 import type { TryReport } from '../resources/step-runner.js';
@@ -176,8 +176,7 @@ export class ExperimentModel implements ExperimentView {
    * STARTED it is the value it starts with; after, an error.
    */
   setAttribute(record: ResourceRecord, name: string, value: unknown): { readonly value: AttributeValue } | undefined {
-    const spec = Object.hasOwn(record.resourceType.attributes, name) ? record.resourceType.attributes[name] : undefined;
-    if (!spec) throw new UnknownAttributeError(record.guid, record.type, name, Object.keys(record.resourceType.attributes));
+    const spec = this.#spec(record, name);
     if (spec.readOnly) throw new AttributeValueError(record.guid, record.type, name, 'is read-only: only its type gives it a value');
     const entry = this.#index.resources.get(record.guid);
     if (entry?.deployed && name !== 'critical') {
@@ -201,10 +200,15 @@ export class ExperimentModel implements ExperimentView {
   /** The value of attribute `name` of `guid`; an UnknownAttributeError when its type has none. */
   attribute(guid: unknown, name: string): AttributeValue | undefined {
     const record = this.record(guid);
-    if (!Object.hasOwn(record.resourceType.attributes, name)) {
-      throw new UnknownAttributeError(record.guid, record.type, name, Object.keys(record.resourceType.attributes));
-    }
+    this.#spec(record, name);
     return record.get(name);
+  }
+
+  /** The declaration of attribute `name` of `record`'s type; an UnknownAttributeError when it has none. */
+  #spec(record: ResourceRecord, name: string): AttributeSpec {
+    const spec = Object.hasOwn(record.resourceType.attributes, name) ? record.resourceType.attributes[name] : undefined;
+    if (!spec) throw new UnknownAttributeError(record.guid, record.type, name, Object.keys(record.resourceType.attributes));
+    return spec;
   }
 
   /**
@@ -392,8 +396,7 @@ export class ExperimentModel implements ExperimentView {
     let checked: AttributeValue | undefined;
     for (const guid of targets) {
       const record = this.record(guid);
-      const spec = Object.hasOwn(record.resourceType.attributes, name) ? record.resourceType.attributes[name] : undefined;
-      if (!spec) throw new UnknownAttributeError(record.guid, record.type, name, Object.keys(record.resourceType.attributes));
+      const spec = this.#spec(record, name);
       const problem = runtimeProblem(record, name);
       if (problem !== undefined) throw new InvalidActionError(problem, { guid, type: record.type, attribute: name });
       const own = coerceAttribute(spec, value, { guid, type: record.type, attribute: name });
@@ -466,8 +469,7 @@ export class ExperimentModel implements ExperimentView {
     for (const record of this.#records.values()) {
       const { type, state, times, changes: applied } = info(record.guid);
       const results = record.measured();
-      const secret = (name: string) => record.resourceType.attributes[name]?.credential === true;
-      const changes = applied?.map((change) => (secret(change.name) ? { ...change, value: CREDENTIAL_MASK, previous: CREDENTIAL_MASK } : change));
+      const changes = applied?.map((change) => (record.isCredential(change.name) ? maskedChange(change) : change));
       resources[record.guid] = { type, state, times, ...(results ? { results } : {}), ...(changes ? { changes } : {}) };
     }
     return resources;

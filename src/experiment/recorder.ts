@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { TypeRegistry } from '../resources/registry.js';
 import type { ExperimentDescription, ExperimentFileDescription } from './description.js';
 import { writeControllerRecord } from '../run/controller-record.js';
-import { CREDENTIAL_MASK } from '../resources/attributes.js';
+import { CREDENTIAL_MASK, maskedChange } from '../resources/attributes.js';
 
 export interface Recorder {
   /** The run ended: write its summary and timeline (when it was deployed), close the event log. */
@@ -69,7 +69,7 @@ export function recordRun(controller: ControllerActor, run: RunDirectory, experi
     }),
     controller.on('resource.changed', (event) => {
       const secret = experiment.isCredential?.(event.guid, event.name) === true;
-      append(toChangeRecord(secret ? { ...event, value: CREDENTIAL_MASK, previous: CREDENTIAL_MASK } : event));
+      append(toChangeRecord(secret ? maskedChange(event) : event));
     }),
     controller.on('try', ({ report }) => append(toTryRecord(report, experiment.typeOf(report.guid)))),
     controller.on('interrupted', ({ interruption }) => append(toInterruptRecord(interruption))),

@@ -92,6 +92,11 @@ export class ResourceRecord implements ResourceView, StepHandle {
     (this.#given ??= new Map()).set(name, given);
   }
 
+  /** Whether attribute `name` is a credential (its values are shown as `***` outside the steps). */
+  isCredential(name: string): boolean {
+    return this.resourceType.attributes[name]?.credential === true;
+  }
+
   /** A runtime attribute's value once the `set` step applied it (checked already); the value as given, which experiment.json keeps, stays. */
   setRuntimeValue(name: string, value: unknown): void {
     (this.#values ??= new Map()).set(name, value);

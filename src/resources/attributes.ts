@@ -40,6 +40,11 @@ export const ATTRIBUTE_FLAGS = ['readOnly', 'design', 'runtime', 'credential', '
 /** How a credential's value is shown anywhere outside the resource's own steps. */
 export const CREDENTIAL_MASK = '***';
 
+/** A change of a credential attribute as records and summaries show it: both values masked. */
+export function maskedChange<T extends { readonly value: unknown; readonly previous: unknown }>(change: T): T {
+  return { ...change, value: CREDENTIAL_MASK, previous: CREDENTIAL_MASK };
+}
+
 /** The value a step reads of an attribute declared by `S`, when it is set. */
 export type AttributeValueOf<S extends AttributeSpec> = S extends { readonly type: 'boolean' }
   ? boolean

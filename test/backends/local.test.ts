@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { restartsAndAppends } from './restart-case.js';
 import { alive, allGone } from '../processes.js';
 import { AttributeValueError, ExperimentAbortedError, ExperimentController, type ProbeContext } from '../../src/index.js';
-import { until } from './ssh/helpers.js';
 
 let localDir: string;
 beforeEach(() => {
@@ -38,25 +38,7 @@ describe('local backend', () => {
     await ec.shutdown();
   });
 
-  it('starts a STOPPED application again: its command runs again and its traces go on', async () => {
-    const ec = experiment({ app: { command: 'echo "run $$"; echo err >&2; exec sleep 30', stopTimeout: '2s' } });
-    ec.deploy();
-    const runs = async () => (await ec.trace('app', 'stdout')).split('\n').filter((line) => line.startsWith('run '));
-    await ec.waitStarted('app');
-    await until(async () => (await runs()).length === 1, 'the first run to print');
-    ec.stop('app');
-    await ec.waitFinished('app');
-    expect(ec.state('app')).toBe('STOPPED');
-    ec.start('app');
-    await ec.wait('app', 'STARTED');
-    await until(async () => (await runs()).length === 2, 'the second run to print');
-    ec.stop('app');
-    await ec.wait('app', 'STOPPED');
-    const [first, second] = await runs();
-    expect(first).not.toBe(second);
-    expect((await ec.trace('app', 'stderr')).split('\n').filter((line) => line === 'err')).toHaveLength(2);
-    await ec.shutdown();
-  });
+  it('starts a STOPPED application again: its command runs again and its traces go on', () => restartsAndAppends(experiment));
 
   it('fails an application that exits non-zero, with the code and the end of stderr', async () => {
     const ec = experiment({ app: { command: 'echo first >&2; echo "no such file" >&2; exit 3', critical: false } });

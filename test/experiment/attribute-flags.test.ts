@@ -4,9 +4,10 @@
  * `credential` is written nowhere: not in experiment.json, events.ndjson, summary.json, the
  * timeline, nor in error messages (`***`). `nepi types` and the JSON Schema show the flags.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { filesUnder } from '../support/files-under.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatType } from '../../src/cli/format.js';
 import { AttributeValueError, InvalidActionError } from '../../src/errors.js';
@@ -34,13 +35,6 @@ beforeEach(() => {
   localDir = mkdtempSync(join(tmpdir(), 'nepi-flags-'));
 });
 afterEach(() => rmSync(localDir, { recursive: true, force: true }));
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe('credential attributes', () => {
   it('leave no trace of their value in any file of the run directory, through a SET and a refused value', async () => {

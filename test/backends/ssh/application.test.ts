@@ -3,6 +3,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExperimentController } from '../../../src/index.js';
+import { restartsAndAppends } from '../restart-case.js';
 import { startSshd, type TestSshd } from '../../support/sshd.js';
 import { leftovers, uniqueExpId, until } from './helpers.js';
 
@@ -70,25 +71,7 @@ describe('linux::Application on a remote linux::Node', () => {
     expect(await leftovers(expId, ec.runDir)).toEqual([]);
   });
 
-  it('starts a STOPPED application again on the host: its command runs again and its traces go on', async () => {
-    const ec = experiment({ app: { command: 'echo "run $$"; echo err >&2; exec sleep 30', stopTimeout: '2s' } });
-    ec.deploy();
-    const runs = async () => (await ec.trace('app', 'stdout')).split('\n').filter((line) => line.startsWith('run '));
-    await ec.waitStarted('app');
-    await until(async () => (await runs()).length === 1, 'the first run to print');
-    ec.stop('app');
-    await ec.waitFinished('app');
-    expect(ec.state('app')).toBe('STOPPED');
-    ec.start('app');
-    await ec.wait('app', 'STARTED');
-    await until(async () => (await runs()).length === 2, 'the second run to print');
-    ec.stop('app');
-    await ec.wait('app', 'STOPPED');
-    const [first, second] = await runs();
-    expect(first).not.toBe(second);
-    expect((await ec.trace('app', 'stderr')).split('\n').filter((line) => line === 'err')).toHaveLength(2);
-    await ec.shutdown();
-  });
+  it('starts a STOPPED application again on the host: its command runs again and its traces go on', () => restartsAndAppends(experiment));
 
   it('fails an application that exits non-zero, with the code and the end of its stderr', async () => {
     const ec = experiment({ app: { command: 'echo first >&2; echo "no such file" >&2; exit 3', critical: false } });

@@ -4,9 +4,10 @@
  * message that does not show it.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { filesUnder } from '../../support/files-under.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExperimentController } from '../../../src/index.js';
 import { startSshd, type TestSshd } from '../../support/sshd.js';
@@ -28,13 +29,6 @@ afterAll(async () => {
   await sshd?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function filesUnder(folder: string): string[] {
-  return readdirSync(folder).flatMap((name) => {
-    const path = join(folder, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe('linux::Node passphrase', () => {
   it('opens an encrypted identity key, and is written in no file of the run', async () => {
